@@ -1,0 +1,65 @@
+"""Session lifetime limits and the `request.actor` every view and API handler acts through."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from safeguard.accounts.models import Membership
+from safeguard.policy import Actor
+
+SIGNED_IN_AT = "safeguard_signed_in_at"
+MEMBERSHIP_KEY = "safeguard_membership_id"
+JUSTIFICATIONS_KEY = "safeguard_justifications"
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session 12 hours after sign-in, however active (the idle limit is Django's)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SIGNED_IN_AT)
+            limit = settings.SESSION_ABSOLUTE_LIMIT.total_seconds()
+            if started is None or time.time() - float(started) > limit:
+                logout(request)
+        return self.get_response(request)
+
+
+def resolve_actor(request: HttpRequest) -> Actor | None:
+    """The actor for a signed-in, MFA-verified user with a chosen (or only) active membership."""
+    user = request.user
+    if not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+        return None
+    memberships = Membership.objects.filter(user=user, is_active=True).select_related("agency")
+    chosen = request.session.get(MEMBERSHIP_KEY)
+    membership = None
+    if chosen is not None:
+        membership = next((m for m in memberships if m.pk == chosen), None)
+    if membership is None:
+        active = list(memberships[:2])
+        if len(active) != 1:
+            return None
+        membership = active[0]
+        request.session[MEMBERSHIP_KEY] = membership.pk
+    return Actor(
+        user=user,  # type: ignore[arg-type]
+        membership=membership,
+        endpoint=f"{request.method} {request.path}",
+        justifications=request.session.get(JUSTIFICATIONS_KEY, {}),
+    )
+
+
+class ActorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = resolve_actor(request)  # type: ignore[attr-defined]
+        return self.get_response(request)

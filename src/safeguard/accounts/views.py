@@ -1,0 +1,281 @@
+"""Sign-in with password then TOTP, MFA enrolment, sessions, role choice, user administration."""
+
+from __future__ import annotations
+
+import base64
+import time
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguard.accounts import selectors, services
+from safeguard.accounts.forms import ChooseRoleForm, CodeForm, EnrolForm, RoleChangeForm, SignInForm
+from safeguard.accounts.middleware import MEMBERSHIP_KEY, SIGNED_IN_AT
+from safeguard.accounts.models import Membership, User
+from safeguard.audit.models import Outcome
+from safeguard.core.decorators import actor_required
+from safeguard.policy import Action
+
+PENDING_USER = "safeguard_pending_user"
+PENDING_AT = "safeguard_pending_at"
+PENDING_NEXT = "safeguard_pending_next"
+NEW_CODES = "safeguard_new_recovery_codes"
+PENDING_LIFETIME = 5 * 60
+GENERIC_FAILURE = (
+    "Enter a correct username and password. After 5 failed attempts an account is locked "
+    "until an administrator unlocks it."
+)
+
+
+def _render_sign_in(request: HttpRequest, form: SignInForm) -> HttpResponse:
+    return render(request, "accounts/sign_in.html", {"form": form})
+
+
+def _failed_sign_in(request: HttpRequest, username: str) -> HttpResponse:
+    form = SignInForm(initial={"username": username})
+    form.is_bound = False
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "failure": GENERIC_FAILURE, "username": username},
+    )
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes lockout: the same page as any failed sign-in, so accounts cannot be probed."""
+    if original_response is not None:
+        return original_response
+    username = (credentials or {}).get("username", "") if isinstance(credentials, dict) else ""
+    return _failed_sign_in(request, username)
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_USER)
+    started = request.session.get(PENDING_AT, 0)
+    if user_id is None or time.time() - float(started) > PENDING_LIFETIME:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True, locked_at__isnull=True).first()
+
+
+def _safe_next(request: HttpRequest, target: str | None) -> str:
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("core:dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and getattr(request, "actor", None) is not None:
+        return redirect("core:dashboard")
+    if request.method == "GET":
+        request.session[PENDING_NEXT] = request.GET.get("next", "")
+        return _render_sign_in(request, SignInForm())
+    form = SignInForm(request.POST)
+    if not form.is_valid():
+        return _render_sign_in(request, form)
+    username = form.cleaned_data["username"]
+    user = authenticate(request, username=username, password=form.cleaned_data["password"])
+    if user is None:
+        known = User.objects.filter(username=username).first()
+        services.record_sign_in(username=username, user=known, outcome=Outcome.FAILURE, stage="password")
+        return _failed_sign_in(request, username)
+    services.record_sign_in(username=username, user=user, outcome=Outcome.SUCCESS, stage="password")  # type: ignore[arg-type]
+    request.session.cycle_key()
+    request.session[PENDING_USER] = user.pk
+    request.session[PENDING_AT] = time.time()
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:sign-in-verify")
+    return redirect("accounts:sign-in-enrol")
+
+
+def _complete_sign_in(request: HttpRequest, user: User, device: Any) -> None:
+    next_url = request.session.get(PENDING_NEXT, "")
+    login(request, user, backend="safeguard.accounts.backends.AccountBackend")
+    otp_login(request, device)
+    for key in (PENDING_USER, PENDING_AT):
+        request.session.pop(key, None)
+    request.session[SIGNED_IN_AT] = time.time()
+    request.session[PENDING_NEXT] = next_url
+    services.record_sign_in(username=user.username, user=user, outcome=Outcome.SUCCESS, stage="mfa")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_verify(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, "Your sign-in expired. Sign in again.")
+        return redirect("accounts:sign-in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        device: Any = None
+        for candidate in TOTPDevice.objects.filter(user=user, confirmed=True):
+            if candidate.verify_token(code):
+                device = candidate
+                break
+        if device is None:
+            for candidate in StaticDevice.objects.filter(user=user, confirmed=True):
+                if candidate.verify_token(code):
+                    device = candidate
+                    break
+        if device is not None:
+            _complete_sign_in(request, user, device)
+            return redirect(_safe_next(request, request.session.pop(PENDING_NEXT, "")))
+        services.record_sign_in(username=user.username, user=user, outcome=Outcome.FAILURE, stage="mfa")
+        form.add_error("code", "The security code is not correct, or it has already been used")
+    return render(request, "accounts/sign_in_verify.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_enrol(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, "Your sign-in expired. Sign in again.")
+        return redirect("accounts:sign-in")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:sign-in-verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = services.totp_device_start(user=user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            codes = services.totp_device_confirm(device=device)
+            _complete_sign_in(request, user, device)
+            request.session[NEW_CODES] = codes
+            return redirect("accounts:recovery-codes")
+        form.add_error("code", "The security code is not correct. Check the time on your phone and try again")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#0b0c0c", light="#ffffff")
+    secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request, "accounts/sign_in_enrol.html", {"form": form, "qr_svg": qr_svg, "secret": secret_b32}
+    )
+
+
+@actor_required(Action.DASHBOARD_VIEW)
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    codes = request.session.pop(NEW_CODES, None)
+    if not codes:
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next_url": _safe_next(request, request.session.pop(PENDING_NEXT, ""))},
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.record_sign_in(
+            username=request.user.get_username(), user=request.user, outcome=Outcome.SUCCESS, stage="sign_out"  # type: ignore[arg-type]
+        )
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("accounts:sign-in")
+
+
+@actor_required(Action.DASHBOARD_VIEW)
+def account(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.memberships_of(user=request.user)  # type: ignore[arg-type]
+    remaining = sum(d.token_set.count() for d in StaticDevice.objects.filter(user=request.user))
+    return render(
+        request,
+        "accounts/account.html",
+        {"memberships": memberships, "recovery_codes_remaining": remaining},
+    )
+
+
+@require_POST
+@actor_required(Action.DASHBOARD_VIEW)
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    services.sessions_end_everywhere(user=request.user)  # type: ignore[arg-type]
+    logout(request)
+    messages.success(request, "You have been signed out on every device.")
+    return redirect("accounts:sign-in")
+
+
+@require_POST
+@actor_required(Action.DASHBOARD_VIEW)
+def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
+    request.session[NEW_CODES] = services.recovery_codes_issue(user=request.user)  # type: ignore[arg-type]
+    return redirect("accounts:recovery-codes")
+
+
+@require_http_methods(["GET", "POST"])
+def choose_role(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated or not request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("accounts:sign-in")
+    memberships = list(selectors.memberships_of(user=request.user))  # type: ignore[arg-type]
+    form = ChooseRoleForm(request.POST or None, memberships=memberships)
+    if request.method == "POST" and form.is_valid():
+        request.session[MEMBERSHIP_KEY] = form.cleaned_data["membership"]
+        return redirect("core:dashboard")
+    return render(request, "accounts/choose_role.html", {"form": form, "memberships": memberships})
+
+
+@actor_required(Action.USERS_VIEW)
+def user_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:150]
+    users = selectors.user_list(actor=request.actor, query=query)  # type: ignore[attr-defined]
+    return render(request, "accounts/user_list.html", {"users": users[:200], "query": query})
+
+
+@actor_required(Action.USERS_VIEW)
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = selectors.user_get(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"subject": subject, "memberships": subject.memberships.select_related("agency"), "role_form": RoleChangeForm()},
+    )
+
+
+@require_POST
+@actor_required(Action.USERS_MANAGE)
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = selectors.user_get(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
+    services.account_unlock(actor=request.actor, user=subject)  # type: ignore[attr-defined]
+    messages.success(request, f"{subject.username} is unlocked and can sign in again.")
+    return redirect("accounts:user-detail", pk=pk)
+
+
+@require_POST
+@actor_required(Action.USERS_MANAGE)
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = selectors.user_get(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
+    active = request.POST.get("active") == "true"
+    if subject.pk == request.user.pk and not active:
+        messages.info(request, "You cannot disable your own account.")
+        return redirect("accounts:user-detail", pk=pk)
+    services.account_set_active(actor=request.actor, user=subject, active=active)  # type: ignore[attr-defined]
+    messages.success(request, f"{subject.username} is {'enabled' if active else 'disabled'}; their sessions have ended.")
+    return redirect("accounts:user-detail", pk=pk)
+
+
+@require_POST
+@actor_required(Action.USERS_MANAGE)
+def membership_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    subject = selectors.user_get(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
+    membership = get_object_or_404(Membership, pk=membership_pk, user=subject)
+    if not request.actor.is_global and membership.agency_id != request.actor.agency.pk:  # type: ignore[attr-defined]
+        return HttpResponse(status=404)
+    form = RoleChangeForm(request.POST)
+    if not form.is_valid():
+        messages.info(request, "Select a role from the list.")
+        return redirect("accounts:user-detail", pk=pk)
+    services.membership_set_role(actor=request.actor, membership=membership, role=form.cleaned_data["role"])  # type: ignore[attr-defined]
+    messages.success(request, "Role changed; the user's sessions have ended.")
+    return redirect("accounts:user-detail", pk=pk)

@@ -1,0 +1,204 @@
+"""The `safeguard` command: serve, demo, check, audit verify, keys, tokens, and the pure tools."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.site.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(argv: list[str]) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["safeguard", *argv])
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.site.settings")
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "gunicorn",
+        "safeguard.site.wsgi:application",
+        "--bind", f"{args.host}:{args.port}",
+        "--workers", str(args.workers),
+        "--worker-class", "gthread",
+        "--threads", str(args.threads),
+        "--access-logfile", "-" if args.access_log else "/dev/null",
+    ]
+    run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup_django()
+    from safeguard import demo
+
+    if args.demo_command == "load":
+        counts = demo.load(count=args.persons)
+        print(f"Demo data ready: {counts['agencies']} agencies, {counts['users']} users, {counts['persons']} persons.")
+        return 0
+    if args.demo_command == "users":
+        print("Demo sign-ins (every account uses the same password):")
+        print(f"  password: {demo.DEMO_PASSWORD}")
+        for spec in demo.USERS:
+            print(f"  {spec.username:<24} {spec.title}, {spec.agency}")
+        print("One-time code for any of them:  .venv/bin/safeguard demo code USERNAME")
+        return 0
+    try:
+        print(demo.current_code(args.username))
+    except LookupError as exc:
+        print(f"safeguard demo code: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    argv = ["check"] + (["--deploy", "--fail-level", "WARNING"] if args.deploy else [])
+    return _manage(argv)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    _setup_django()
+    from safeguard.audit.verify import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        print(f"Audit chain intact: {result.checked} events verified.")
+        return 0
+    print(
+        f"Audit chain BROKEN at event {result.first_broken_id}: {result.problem}. "
+        f"{result.checked} events before it verified.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    if args.keys_command == "new":
+        from safeguard.core.crypto import new_key_spec
+
+        print(new_key_spec(args.key_id))
+        return 0
+    _setup_django()
+    from safeguard.core.keys import rotate_all
+
+    counts = rotate_all()
+    total = sum(counts.values())
+    for label, n in counts.items():
+        print(f"  {label}: {n} values re-wrapped")
+    print(f"Re-wrapped {total} values under the primary key.")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    _setup_django()
+    from safeguard.accounts import services
+    from safeguard.accounts.models import Membership
+
+    membership = Membership.objects.filter(
+        user__username=args.username, agency__name=args.agency, is_active=True
+    ).first()
+    if membership is None:
+        print(f"safeguard token create: {args.username} has no active role in {args.agency!r}", file=sys.stderr)
+        return 2
+    print(services.api_token_create(membership=membership, name=args.name))
+    return 0
+
+
+def _pure_commands() -> list[tuple[str, str, Any, Any]]:
+    """Subcommands from the pure cores, registered when those packages are present."""
+    found: list[tuple[str, str, Any, Any]] = []
+    try:
+        from safeguard.instruments import cli as instruments_cli
+
+        found.append(("score", "score risk and need instruments in batch (JSON Lines or CSV)",
+                      instruments_cli.add_arguments, instruments_cli.run))
+    except ImportError:
+        pass
+    try:
+        from safeguard.guidelines import cli as guidelines_cli
+
+        found.append(("sentence", "run a sentencing-guideline calculation (JSON in, JSON out)",
+                      guidelines_cli.add_sentence_arguments, guidelines_cli.run_sentence))
+        found.append(("notification", "notification period under the Sexual Offences Act 2003 s.82",
+                      guidelines_cli.add_notification_arguments, guidelines_cli.run_notification))
+    except ImportError:
+        pass
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="safeguard", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the web application with gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument("--access-log", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="demo data and sign-ins")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    load = demo_sub.add_parser("load", help="create demo agencies, users and synthetic persons")
+    load.add_argument("--persons", type=int, default=300)
+    demo_sub.add_parser("users", help="print the demo sign-ins")
+    code = demo_sub.add_parser("code", help="print a demo account's current one-time code")
+    code.add_argument("username")
+    demo.set_defaults(func=cmd_demo)
+
+    check = sub.add_parser("check", help="Django system checks plus Safeguard's own")
+    check.add_argument("--deploy", action="store_true", help="production checks as well")
+    check.set_defaults(func=cmd_check)
+
+    audit = sub.add_parser("audit", help="audit log tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="recompute the hash chain; name the first broken link")
+    audit.set_defaults(func=cmd_audit)
+
+    keys = sub.add_parser("keys", help="field-encryption keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("rotate", help="re-wrap every data key under the first (primary) key")
+    new = keys_sub.add_parser("new", help="print a new key entry for FIELD_ENCRYPTION_KEYS")
+    new.add_argument("key_id")
+    keys.set_defaults(func=cmd_keys)
+
+    token = sub.add_parser("token", help="API tokens for service accounts")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    create = token_sub.add_parser("create", help="create a bearer token (printed once)")
+    create.add_argument("username")
+    create.add_argument("--agency", required=True)
+    create.add_argument("--name", default="service token")
+    token.set_defaults(func=cmd_token)
+
+    for name, help_text, add_arguments, run in _pure_commands():
+        p = sub.add_parser(name, help=help_text)
+        add_arguments(p)
+        p.set_defaults(func=run)
+
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=lambda a: _manage(a.args))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""Synthetic demonstration data: agencies, one sign-in per role, and a few hundred made-up persons.
+
+Every name, number and place here is invented and obviously so (family names such as
+"Testington", postcodes in the non-existent ZZ area). Nothing describes any offence beyond
+its legal title.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguard.accounts import services as account_services
+from safeguard.accounts.choices import AgencyKind, Role, SharingBasis
+from safeguard.accounts.models import Agency, Membership, User
+from safeguard.people.choices import Disposal, Offence, Sex
+from safeguard.people.models import Address, Alias, Conviction, Person, PersonAgencyLink, PersonNote
+
+DEMO_PASSWORD = "safeguard-demo-2026"  # noqa: S105 - published demo credential, demo mode only
+
+AGENCIES = [
+    ("Demo Prevention Network", AgencyKind.PREVENTION, None),
+    ("Demo Prevention Centre North", AgencyKind.PREVENTION, "Demo Prevention Network"),
+    ("Demo Prevention Centre South", AgencyKind.PREVENTION, "Demo Prevention Network"),
+    ("Demo Prevention Centre West", AgencyKind.PREVENTION, "Demo Prevention Network"),
+    ("Demo Treatment Provider", AgencyKind.TREATMENT, None),
+    ("Demo Probation Region", AgencyKind.PROBATION, None),
+    ("Demo Police Offender Management Unit", AgencyKind.POLICE, None),
+    ("Demo Crown Court", AgencyKind.COURT, None),
+    ("Demo Prison", AgencyKind.PRISON, None),
+    ("Demo Analysis Team", AgencyKind.ANALYSIS, None),
+    ("Demo Platform Administration", AgencyKind.ADMINISTRATION, None),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    agency: str
+    role: str
+    title: str
+
+
+USERS = [
+    DemoUser("probation.officer", "Pat", "Example", "Demo Probation Region", Role.PRACTITIONER, "Probation officer"),
+    DemoUser("probation.manager", "Sam", "Sample", "Demo Probation Region", Role.SUPERVISOR, "Senior probation officer"),
+    DemoUser("police.manager", "Jo", "Placeholder", "Demo Police Offender Management Unit", Role.PRACTITIONER, "Offender manager"),
+    DemoUser("treatment.facilitator", "Alex", "Demo", "Demo Treatment Provider", Role.PRACTITIONER, "Group facilitator"),
+    DemoUser("court.adviser", "Chris", "Testcase", "Demo Crown Court", Role.PRACTITIONER, "Legal adviser"),
+    DemoUser("prison.officer", "Lee", "Mockup", "Demo Prison", Role.PRACTITIONER, "Programmes officer"),
+    DemoUser("helpline.adviser", "Robin", "Fictional", "Demo Prevention Centre North", Role.PRACTITIONER, "Helpline adviser"),
+    DemoUser("analyst", "Kim", "Dataset", "Demo Analysis Team", Role.ANALYST, "Analyst"),
+    DemoUser("auditor", "Ash", "Checker", "Demo Platform Administration", Role.AUDITOR, "Information governance auditor"),
+    DemoUser("admin", "Max", "Admin", "Demo Platform Administration", Role.ADMINISTRATOR, "Platform administrator"),
+]
+
+GIVEN = ["Alex", "Billie", "Charlie", "Dana", "Eden", "Frankie", "Gale", "Harper", "Indy", "Jules",
+         "Kai", "Lane", "Morgan", "Noel", "Oakley", "Parker", "Quinn", "Reese", "Sasha", "Taylor"]
+FAMILY = ["Testington", "Sampleby", "Democroft", "Fictonby", "Mockworth", "Placeholt", "Exampleton",
+          "Dummerly", "Specimore", "Trialwood", "Synthby", "Madeupton", "Pretendale", "Notrealy"]
+TOWNS = ["Demotown", "Sampleford", "Testbury", "Exampleham", "Mockfield"]
+COURTS = ["Demo Crown Court", "Sampleford Magistrates' Court (demo)", "Testbury Crown Court (demo)"]
+NOTES = [
+    "Attended supervision appointment on time. Discussed employment plans and housing.",
+    "Reported a change of address within the required period. Details checked.",
+    "Completed the group session homework. Engaged well in discussion.",
+    "Home visit completed. No concerns recorded at this visit.",
+    "Missed appointment; rearranged for next week after a phone call.",
+]
+
+
+def ensure_agencies() -> dict[str, Agency]:
+    agencies: dict[str, Agency] = {}
+    for name, kind, parent in AGENCIES:
+        agency, _ = Agency.objects.get_or_create(
+            name=name, defaults={"kind": kind, "parent": agencies.get(parent) if parent else None}
+        )
+        agencies[name] = agency
+    return agencies
+
+
+def ensure_users(agencies: dict[str, Agency]) -> list[User]:
+    users = []
+    for spec in USERS:
+        user, created = User.objects.get_or_create(
+            username=spec.username,
+            defaults={"first_name": spec.first_name, "last_name": spec.last_name},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(
+            user=user, agency=agencies[spec.agency], role=spec.role, defaults={"job_title": spec.title}
+        )
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            device = account_services.totp_device_start(user=user)
+            account_services.totp_device_confirm(device=device)
+        users.append(user)
+    return users
+
+
+def _pnc(rng: random.Random, index: int) -> str:
+    year = rng.randint(1995, 2024)
+    letter = "ABCDEFGHJKLMNPQRTUVWXYZ"[index % 23]
+    return f"{year}/{index:07d}{letter}"
+
+
+def ensure_persons(agencies: dict[str, Agency], count: int = 300, seed: int = 2026) -> int:
+    if Person.objects.exists():
+        return Person.objects.count()
+    rng = random.Random(seed)
+    probation = agencies["Demo Probation Region"]
+    police = agencies["Demo Police Offender Management Unit"]
+    partners = [agencies["Demo Treatment Provider"], agencies["Demo Crown Court"], agencies["Demo Prison"]]
+    author = User.objects.get(username="probation.officer")
+    offences = [o for o in Offence.values if o != Offence.OTHER]
+    today = date(2026, 11, 1)
+    for i in range(1, count + 1):
+        owner = police if i % 5 == 0 else probation
+        dob = date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 55))
+        person = Person.objects.create(
+            reference=f"DEMO{i:04d}",
+            given_name=rng.choice(GIVEN),
+            family_name=rng.choice(FAMILY),
+            date_of_birth=dob,
+            sex=Sex.MALE if rng.random() < 0.95 else Sex.FEMALE,
+            pnc_number=_pnc(rng, i),
+            owner_agency=owner,
+        )
+        PersonAgencyLink.objects.create(person=person, agency=owner, basis=SharingBasis.OWNER, started_on=today)
+        other = probation if owner == police else police
+        PersonAgencyLink.objects.create(person=person, agency=other, basis=SharingBasis.STATUTORY, started_on=today)
+        partner = partners[i % 3]
+        basis = SharingBasis.CONSENT if partner.kind == AgencyKind.TREATMENT else SharingBasis.STATUTORY
+        PersonAgencyLink.objects.create(person=person, agency=partner, basis=basis, started_on=today)
+        if i % 7 == 0:
+            Alias.objects.create(person=person, given_name=rng.choice(GIVEN), family_name=rng.choice(FAMILY))
+        moved = today - timedelta(days=rng.randint(30, 2000))
+        Address.objects.create(
+            person=person, line1=f"{rng.randint(1, 200)} Example Street", town=rng.choice(TOWNS),
+            postcode=f"ZZ{rng.randint(1, 9)} {rng.randint(1, 9)}AA", from_date=moved,
+        )
+        for _ in range(rng.randint(1, 3)):
+            offence_date = dob + timedelta(days=rng.randint(365 * 19, 365 * 45))
+            offence_date = min(offence_date, today - timedelta(days=400))
+            Conviction.objects.create(
+                person=person, offence_code=rng.choice(offences), offence_date=offence_date,
+                conviction_date=offence_date + timedelta(days=rng.randint(60, 360)),
+                court=rng.choice(COURTS), disposal=rng.choice(Disposal.values[:4]),
+            )
+        if i % 3 == 0:
+            PersonNote.objects.create(person=person, author=author, agency=probation, body=rng.choice(NOTES))
+    return count
+
+
+@transaction.atomic
+def load(count: int = 300) -> dict[str, int]:
+    agencies = ensure_agencies()
+    users = ensure_users(agencies)
+    persons = ensure_persons(agencies, count=count)
+    return {"agencies": len(agencies), "users": len(users), "persons": persons}
+
+
+def current_code(username: str) -> str:
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is None:
+        raise LookupError(f"no demo account {username!r} with an authenticator")
+    # The next unused step: a code already used at sign-in is refused as a replay.
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"

@@ -1,0 +1,17 @@
+"""Every URL of Safeguard. The authorization matrix test fails for any pattern it does not list."""
+
+from django.urls import include, path
+
+from safeguard.core import views as core_views
+from safeguard.site.api import api, api_docs
+
+urlpatterns = [
+    path("", include("safeguard.core.urls")),
+    path("", include("safeguard.accounts.urls")),
+    path("people/", include("safeguard.people.urls")),
+    path("audit/", include("safeguard.audit.urls")),
+    path("api/v1/docs", api_docs, name="api-docs"),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+]

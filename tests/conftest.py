@@ -1,0 +1,121 @@
+"""Shared fixtures: a small world of agencies, one user per role, and persons with known sharing."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.fspath))
+        if TESTS / "unit" in path.parents:
+            item.add_marker(pytest.mark.pure)
+        if TESTS / "e2e" in path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@functools.cache
+def password_hash() -> str:
+    """One real Argon2 hash shared by every test user: hashing per user would slow the suite."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(TEST_PASSWORD)
+
+
+TEST_PASSWORD = "correct-horse-battery-staple-test"
+
+ROLES = {
+    # name: (agency key, role)
+    "prob_prac": ("probation", "practitioner"),
+    "prob_sup": ("probation", "supervisor"),
+    "police_prac": ("police", "practitioner"),
+    "treat_prac": ("treatment", "practitioner"),
+    "court_prac": ("court", "practitioner"),
+    "prev_prac": ("prevention", "practitioner"),
+    "analyst": ("analysis", "analyst"),
+    "auditor": ("admin", "auditor"),
+    "admin": ("admin", "administrator"),
+    "prob_admin": ("probation", "administrator"),
+}
+
+
+@dataclass
+class World:
+    agencies: dict
+    users: dict
+    memberships: dict
+    persons: dict
+
+    def actor(self, name: str):
+        from safeguard.policy import Actor
+
+        return Actor(user=self.users[name], membership=self.memberships[name], endpoint="test")
+
+
+@pytest.fixture
+def world(db) -> World:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from safeguard.accounts.models import Agency, Membership, User
+    from safeguard.people.models import Person, PersonAgencyLink
+
+    kinds = {
+        "probation": "probation", "police": "police", "treatment": "treatment", "court": "court",
+        "prevention": "prevention", "analysis": "analysis", "admin": "administration",
+        "other_probation": "probation",
+    }
+    agencies = {key: Agency.objects.create(name=f"Test {key} agency", kind=kind) for key, kind in kinds.items()}
+    users, memberships = {}, {}
+    for name, (agency_key, role) in ROLES.items():
+        user = User.objects.create(username=name, password=password_hash(), first_name=name.title())
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        users[name] = user
+        memberships[name] = Membership.objects.create(user=user, agency=agencies[agency_key], role=role)
+
+    def person(ref: str, owner: str, linked: list[str]) -> Person:
+        p = Person.objects.create(
+            reference=ref, given_name="Testy", family_name=f"Person{ref}", date_of_birth=date(1980, 1, 1),
+            owner_agency=agencies[owner],
+        )
+        for key in linked:
+            PersonAgencyLink.objects.create(person=p, agency=agencies[key], basis="statutory", started_on=date(2026, 1, 1))
+        return p
+
+    persons = {
+        "probation": person("PTEST001", "probation", ["probation", "treatment"]),
+        "police": person("PTEST002", "police", ["police", "probation"]),
+        "other": person("PTEST003", "other_probation", ["other_probation"]),
+    }
+    return World(agencies, users, memberships, persons)
+
+
+def sign_in(client, user) -> None:
+    """Sign in as a user who has passed MFA, the way the sign-in views leave the session."""
+    import time
+
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from safeguard.accounts.middleware import SIGNED_IN_AT
+
+    client.force_login(user, backend="safeguard.accounts.backends.AccountBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
+    session[SIGNED_IN_AT] = time.time()
+    session.save()
+
+
+@pytest.fixture
+def as_user(client, world):
+    def _sign_in(name: str):
+        sign_in(client, world.users[name])
+        return client
+
+    return _sign_in

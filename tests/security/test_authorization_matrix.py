@@ -1,0 +1,145 @@
+"""T1: every URL pattern × method × role (and anonymous) gives exactly the expected answer.
+
+The matrix is checked against the URL configuration: a new URL without an entry fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import ROLES, sign_in
+
+ALL = ["anonymous", *ROLES]
+PERSON_VIEWERS = {"prob_prac", "prob_sup", "police_prac", "treat_prac", "court_prac"}
+PERSON_CREATORS = {"prob_prac", "prob_sup", "police_prac", "treat_prac"}
+# p_probation is linked to the probation and treatment agencies only.
+SEES_PROBATION_PERSON = {"prob_prac", "prob_sup", "treat_prac"}
+
+
+def everyone(status: int, anonymous: int | None = None) -> dict[str, int]:
+    result = dict.fromkeys(ROLES, status)
+    result["anonymous"] = status if anonymous is None else anonymous
+    return result
+
+
+def staff_only(allowed: set[str], ok: int = 200, other: int = 403) -> dict[str, int]:
+    result = {name: (ok if name in allowed else other) for name in ROLES}
+    result["anonymous"] = 302
+    return result
+
+
+def person_record(ok: int = 200) -> dict[str, int]:
+    result = {}
+    for name in ROLES:
+        if name not in PERSON_VIEWERS:
+            result[name] = 403
+        else:
+            result[name] = ok if name in SEES_PROBATION_PERSON else 404
+    result["anonymous"] = 302
+    return result
+
+
+# name of URL pattern -> method -> who -> status
+MATRIX: dict[str, dict[str, dict[str, int]]] = {
+    "core:home": {"GET": everyone(302)},
+    "core:dashboard": {"GET": everyone(200, anonymous=302)},
+    "accounts:sign-in": {"GET": everyone(302, anonymous=200)},
+    "accounts:sign-in-verify": {"GET": everyone(302)},
+    "accounts:sign-in-enrol": {"GET": everyone(302)},
+    "accounts:sign-out": {"GET": everyone(405), "POST": everyone(302)},
+    "accounts:account": {"GET": everyone(200, anonymous=302)},
+    "accounts:recovery-codes": {"GET": everyone(302)},
+    "accounts:recovery-codes-new": {"GET": everyone(405), "POST": everyone(302)},
+    "accounts:sign-out-everywhere": {"GET": everyone(405), "POST": everyone(302)},
+    "accounts:choose-role": {"GET": everyone(200, anonymous=302)},
+    "accounts:user-list": {"GET": staff_only({"admin", "prob_admin"})},
+    # The subject is prob_prac: the global admin and probation's own administrator see them.
+    "accounts:user-detail": {"GET": staff_only({"admin", "prob_admin"})},
+    "accounts:user-unlock": {"GET": everyone(405), "POST": staff_only({"admin", "prob_admin"}, ok=302)},
+    "accounts:user-set-active": {"GET": everyone(405), "POST": staff_only({"admin", "prob_admin"}, ok=302)},
+    "accounts:membership-role": {"GET": everyone(405), "POST": staff_only({"admin", "prob_admin"}, ok=302)},
+    "people:list": {"GET": staff_only(PERSON_VIEWERS)},
+    "people:create": {"GET": staff_only(PERSON_CREATORS)},
+    "people:detail": {"GET": person_record()},
+    "people:justify": {"GET": person_record()},
+    "people:note-create": {"GET": {**person_record(), "court_prac": 404}},
+    "people:conviction-create": {"GET": {**person_record(), "court_prac": 404}},
+    "people:address-create": {"GET": {**person_record(), "court_prac": 404}},
+    "audit:list": {"GET": staff_only({"auditor"})},
+    "api-docs": {"GET": everyone(200)},
+    "api-1:openapi-json": {"GET": everyone(200)},
+    "api-1:me": {"GET": everyone(200, anonymous=401)},
+    "api-1:person_list": {"GET": {**{n: (200 if n in PERSON_VIEWERS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:person_detail": {"GET": {**person_record(), "anonymous": 401}},
+    "api-1:note_create": {"POST": {**person_record(ok=201), "anonymous": 401, "court_prac": 404}},
+    "api-1:person_create": {"POST": {**{n: (201 if n in PERSON_CREATORS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:api-root": {"GET": everyone(404)},
+    "healthz": {"GET": everyone(200)},
+    "readyz": {"GET": everyone(200)},
+}
+
+
+# Valid bodies, so that the answer reflects authorization alone (bad bodies: test_api.py).
+API_BODIES = {
+    "api-1:note_create": {"body": "Synthetic test note."},
+    "api-1:person_create": {"given_name": "Testy", "family_name": "Matrix", "date_of_birth": "1990-05-05"},
+}
+
+
+def walk(resolver: URLResolver, namespace: str = "", prefix: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, ns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}{entry.name}" if entry.name else prefix + str(entry.pattern)), entry
+
+
+def url_names() -> set[str]:
+    return {name for name, _ in walk(get_resolver())}
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    missing = url_names() - set(MATRIX)
+    assert missing == set(), f"URL patterns without an authorization-matrix entry: {sorted(missing)}"
+    stale = set(MATRIX) - url_names()
+    assert stale == set(), f"Matrix entries for URLs that no longer exist: {sorted(stale)}"
+
+
+def kwargs_for(name: str, world) -> dict:
+    from django.urls import get_resolver
+
+    pattern = dict(walk(get_resolver()))[name]
+    converters = pattern.pattern.converters
+    kwargs = {}
+    for key in converters:
+        if key == "pk" and name.startswith(("people:", "api-1:")):
+            kwargs[key] = world.persons["probation"].pk
+        elif key == "pk":
+            kwargs[key] = world.users["prob_prac"].pk
+        elif key == "membership_pk":
+            kwargs[key] = world.memberships["prob_prac"].pk
+    return kwargs
+
+
+CASES = [(name, method, who) for name, methods in MATRIX.items() for method, row in methods.items() for who in ALL]
+
+
+@pytest.mark.parametrize(("name", "method", "who"), CASES)
+def test_authorization_matrix(client, world, name, method, who):
+    from django.urls import reverse
+
+    expected = MATRIX[name][method][who]
+    if who != "anonymous":
+        sign_in(client, world.users[who])
+    url = reverse(name, kwargs=kwargs_for(name, world))
+    if method == "GET":
+        response = client.get(url)
+    elif name.startswith("api-1:"):
+        response = client.post(url, data=API_BODIES.get(name, {}), content_type="application/json")
+    else:
+        response = client.post(url, data={})
+    assert response.status_code == expected, (
+        f"{method} {url} as {who}: expected {expected}, got {response.status_code}"
+    )
