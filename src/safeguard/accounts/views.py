@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import segno
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
@@ -92,6 +93,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         services.record_sign_in(username=username, user=known, outcome=Outcome.FAILURE, stage="password")
         return _failed_sign_in(request, username)
     services.record_sign_in(username=username, user=user, outcome=Outcome.SUCCESS, stage="password")  # type: ignore[arg-type]
+    # The right password ends a run of failures (django-axes only sees the final login()).
+    axes_reset(username=username)
     request.session.cycle_key()
     request.session[PENDING_USER] = user.pk
     request.session[PENDING_AT] = time.time()

@@ -9,7 +9,7 @@ from django import forms
 
 from safeguard.people.choices import Disposal, Offence
 from safeguard.people.models import Person
-from safeguard.people.validators import normalise_pnc
+from safeguard.people.validators import normalise_pnc, validate_postcode
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -83,7 +83,12 @@ class NoteForm(forms.Form):
 class AddressForm(forms.Form):
     line1 = forms.CharField(label="Address line 1", max_length=200, error_messages={"required": "Enter address line 1"})
     town = forms.CharField(label="Town or city", max_length=100, error_messages={"required": "Enter the town or city"})
-    postcode = forms.CharField(max_length=8, error_messages={"required": "Enter the postcode"})
+    postcode = forms.CharField(
+        max_length=8, validators=[validate_postcode], error_messages={"required": "Enter the postcode"}
+    )
+
+    def clean_postcode(self) -> str:
+        return str(self.cleaned_data["postcode"]).upper()
     from_date = _date_field("Date moved in")
 
 

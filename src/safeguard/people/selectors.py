@@ -91,8 +91,7 @@ def justification_for(actor: Actor, person: Person) -> str:
 
 def person_locate(*, actor: Actor, pk: object) -> Person:
     """Find a visible person without reading their record (for the justification step)."""
-    with transaction.atomic():
-        return _get_scoped(actor=actor, pk=pk, action=Action.PERSON_VIEW)
+    return _get_scoped(actor=actor, pk=pk, action=Action.PERSON_VIEW)
 
 
 @dataclass(frozen=True)
@@ -102,9 +101,11 @@ class PersonRecord:
     access_history: list[AuditEvent]
 
 
-@transaction.atomic
 def person_record(*, actor: Actor, pk: object, include_history: bool = True) -> PersonRecord:
-    """The whole record for the person page or API; writes one `person.view` event."""
+    """The whole record for the person page or API; writes one `person.view` event.
+
+    The lookup runs outside the transaction so that a denied attempt's event is kept.
+    """
     person = _get_scoped(actor=actor, pk=pk, action=Action.PERSON_VIEW)
     justification = justification_for(actor, person)
     record_event(action="person.view", actor=actor, obj=person, justification=justification)
@@ -118,8 +119,7 @@ def person_record(*, actor: Actor, pk: object, include_history: bool = True) -> 
 
 def person_for_change(*, actor: Actor, pk: object, action: str) -> tuple[Person, str]:
     """A visible person the actor may change by this action (404 if unseen, 403 if not allowed)."""
-    with transaction.atomic():
-        person = _get_scoped(actor=actor, pk=pk, action=Action.PERSON_VIEW)
+    person = _get_scoped(actor=actor, pk=pk, action=Action.PERSON_VIEW)
     if not policy.allows(actor, action, person):
         raise PermissionDenied
     return person, justification_for(actor, person)

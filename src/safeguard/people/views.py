@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from safeguard.accounts.forms import JustificationForm
 from safeguard.accounts.middleware import JUSTIFICATIONS_KEY
 from safeguard.core.decorators import actor_required
+from safeguard.core.forms import add_service_errors
 from safeguard.people import selectors, services
 from safeguard.people.forms import AddressForm, ConvictionForm, NoteForm, PersonForm
 from safeguard.people.selectors import JustificationRequired
@@ -73,9 +75,13 @@ def person_justify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = services.person_create(actor=request.actor, data=form.cleaned_data)  # type: ignore[attr-defined]
-        messages.success(request, f"Record {person.reference} created.")
-        return redirect("people:detail", pk=person.pk)
+        try:
+            person = services.person_create(actor=request.actor, data=form.cleaned_data)  # type: ignore[attr-defined]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Record {person.reference} created.")
+            return redirect("people:detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form})
 
 
@@ -89,14 +95,18 @@ def _add_to_record(
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actor = request.actor  # type: ignore[attr-defined]
-        if form_class is NoteForm:
-            services.note_add(actor=actor, person=person, body=form.cleaned_data["body"], justification=justification)
-        elif form_class is ConvictionForm:
-            services.conviction_add(actor=actor, person=person, data=form.cleaned_data, justification=justification)
+        try:
+            if form_class is NoteForm:
+                services.note_add(actor=actor, person=person, body=form.cleaned_data["body"], justification=justification)
+            elif form_class is ConvictionForm:
+                services.conviction_add(actor=actor, person=person, data=form.cleaned_data, justification=justification)
+            else:
+                services.address_add(actor=actor, person=person, data=form.cleaned_data, justification=justification)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            services.address_add(actor=actor, person=person, data=form.cleaned_data, justification=justification)
-        messages.success(request, f"{title} added.")
-        return redirect("people:detail", pk=pk)
+            messages.success(request, f"{title} added.")
+            return redirect("people:detail", pk=pk)
     return render(
         request, "people/record_addition.html", {"form": form, "title": title, "pk": pk, "reference": person.reference}
     )
