@@ -1,0 +1,78 @@
+"""Sentencing-guideline engine (pure Python, no Django): guideline data, the step engine and notification periods.
+
+Entry points for the Django app, the API and the command line:
+
+* `calculate_from_dict(data) -> SentencingResult | Problems` — parse a JSON request and calculate;
+  `result.to_dict()` / `problems.to_dict()` give the JSON bodies.
+* `request_from_dict`, `calculate(request)`, `request_json_schema()`, `list_guidelines()`.
+* `notification_period(...)` and `notification_from_dict(data)` for the s.82 period on its own.
+"""
+
+from safeguard.guidelines.durations import Duration, Unit
+from safeguard.guidelines.engine import calculate, calculate_from_dict, list_guidelines
+from safeguard.guidelines.errors import GuidelineDataError, GuidelineError, Problem, Problems
+from safeguard.guidelines.facts import Evidence, Status
+from safeguard.guidelines.loader import default_library, load_library
+from safeguard.guidelines.model import GuidelineLibrary
+from safeguard.guidelines.notification import (
+    Disposal,
+    NotificationRequest,
+    NotificationResult,
+    notification_from_dict,
+    notification_period,
+    notification_request_from_dict,
+)
+from safeguard.guidelines.request import (
+    CommunityOrderInput,
+    Court,
+    PleaInput,
+    Requirement,
+    SentencingRequest,
+    ShpoInput,
+    SuspensionInput,
+    ThresholdAnswers,
+    request_from_dict,
+)
+from safeguard.guidelines.result import SentencingResult
+from safeguard.guidelines.rules import PleaStage
+from safeguard.guidelines.schema import notification_request_json_schema, request_json_schema
+from safeguard.guidelines.sentences import CommunityLevel, Sentence, SentenceKind
+
+__all__ = [
+    "CommunityLevel",
+    "CommunityOrderInput",
+    "Court",
+    "Disposal",
+    "Duration",
+    "Evidence",
+    "GuidelineDataError",
+    "GuidelineError",
+    "GuidelineLibrary",
+    "NotificationRequest",
+    "NotificationResult",
+    "PleaInput",
+    "PleaStage",
+    "Problem",
+    "Problems",
+    "Requirement",
+    "Sentence",
+    "SentenceKind",
+    "SentencingRequest",
+    "SentencingResult",
+    "ShpoInput",
+    "Status",
+    "SuspensionInput",
+    "ThresholdAnswers",
+    "Unit",
+    "calculate",
+    "calculate_from_dict",
+    "default_library",
+    "list_guidelines",
+    "load_library",
+    "notification_from_dict",
+    "notification_period",
+    "notification_request_from_dict",
+    "notification_request_json_schema",
+    "request_from_dict",
+    "request_json_schema",
+]

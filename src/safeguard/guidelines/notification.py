@@ -1,0 +1,502 @@
+"""Notification period under the Sexual Offences Act 2003 s.82, its review date, and notification deadlines.
+
+This is the only code that computes notification periods; the courts and supervision apps both call
+it. A length given in weeks or days is compared with the 6- and 30-month boundaries under the
+convention in `durations.py` (26 weeks = 6 months).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from fractions import Fraction
+
+from safeguard.guidelines._reader import Reader
+from safeguard.guidelines.dates import (
+    add_days,
+    add_years,
+    last_day_within,
+    period_last_day,
+)
+from safeguard.guidelines.durations import Duration, Unit
+from safeguard.guidelines.errors import GuidelineError, Problem, Problems
+from safeguard.guidelines.facts import Evidence, Fact, Status, warning_text
+
+
+class Disposal(StrEnum):
+    IMPRISONMENT = "imprisonment"
+    LIFE = "life"
+    IPP = "ipp"
+    HOSPITAL_RESTRICTION_ORDER = "hospital_restriction_order"
+    HOSPITAL_ORDER = "hospital_order"
+    CAUTION = "caution"
+    CONDITIONAL_DISCHARGE = "conditional_discharge"
+    COMMUNITY_ORDER = "community_order"
+    FINE = "fine"
+    OTHER = "other"
+
+
+# "custody" is accepted as another name for imprisonment (the word the command-line flags use).
+DISPOSAL_ALIASES = {"custody": Disposal.IMPRISONMENT}
+DISPOSAL_CHOICES = [d.value for d in Disposal] + list(DISPOSAL_ALIASES)
+
+S82_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 s.82 (table)")
+S82_OTHER_FACT = Fact(
+    Evidence.SECONDARY,
+    "Sexual Offences Act 2003 s.82 table, 'any other description' row, read in a secondary source",
+)
+S82_HALVING_FACT = Fact(
+    Evidence.CANDIDATE,
+    "Sexual Offences Act 2003 s.82(2) (candidate wording: 'for any reference to a period of "
+    "10 years, 7 years, 5 years or 2 years ... one-half of that period')",
+)
+S82_NOT_HALVED_FACT = Fact(
+    Evidence.SECONDARY,
+    "Secondary sources agree that the conditional discharge's own length and indefinite "
+    "requirements are not halved for a person under 18",
+)
+REVIEW_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 ss.91A-91G (in force 30 July 2012)")
+INITIAL_NOTIFICATION_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 s.83")
+CHANGES_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 s.84")
+ANNUAL_FACT = Fact(Evidence.SECONDARY, "Sexual Offences Act 2003 s.85, via a secondary source")
+TRAVEL_FACT = Fact(Evidence.SECONDARY, "Foreign travel notification rules, via a secondary source")
+
+SIX_MONTHS = Fraction(6)
+THIRTY_MONTHS = Fraction(30)
+REVIEW_AFTER_YEARS = 15
+REVIEW_AFTER_YEARS_UNDER_18 = 8
+FURTHER_REVIEW_AFTER_YEARS = 8
+INITIAL_NOTIFICATION_DAYS = 3
+CHANGE_NOTIFICATION_DAYS = 3
+FOREIGN_TRAVEL_NOTICE_DAYS = 7
+
+SUSPENDED_OPEN_QUESTION = (
+    "Open question: whether a suspended sentence counts as imprisonment for the s.82 table is not "
+    "verified. The period shown treats it as imprisonment; if it does not, the 'any other "
+    "description' row would apply (5 years, or 2 years 6 months for a person under 18)."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationResult:
+    """The notification period for one disposal, with the rule applied and every caveat."""
+
+    disposal: Disposal
+    relevant_date: date
+    under_18: bool
+    indefinite: bool
+    period: Duration | None
+    end_date: date | None  # last day the requirements apply (the relevant date is day one)
+    review_date: date | None  # first date a review of an indefinite requirement can be sought
+    basis: str
+    status: Status
+    initial_notification_by: date
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def period_months(self) -> int | None:
+        if self.period is None:
+            return None
+        return int(self.period.in_months())
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "disposal": self.disposal.value,
+            "relevant_date": self.relevant_date.isoformat(),
+            "under_18": self.under_18,
+            "indefinite": self.indefinite,
+            "period_months": self.period_months,
+            "period": self.period.text() if self.period else None,
+            "end_date": self.end_date.isoformat() if self.end_date else None,
+            "review_date": self.review_date.isoformat() if self.review_date else None,
+            "initial_notification_by": self.initial_notification_by.isoformat(),
+            "basis": self.basis,
+            "status": self.status.value,
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+            "errors": [],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRequest:
+    disposal: Disposal
+    relevant_date: date
+    age_at_relevant_date: int
+    custody_length: Duration | None = None
+    conditional_discharge_length: Duration | None = None
+    suspended: bool = False
+    first_notification_date: date | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "disposal": self.disposal.value,
+            "relevant_date": self.relevant_date.isoformat(),
+            "age_at_relevant_date": self.age_at_relevant_date,
+        }
+        if self.custody_length is not None:
+            data["custody_length"] = self.custody_length.to_json()
+        if self.conditional_discharge_length is not None:
+            data["conditional_discharge_length"] = self.conditional_discharge_length.to_json()
+        if self.suspended:
+            data["suspended"] = True
+        if self.first_notification_date is not None:
+            data["first_notification_date"] = self.first_notification_date.isoformat()
+        return data
+
+
+def _check(
+    disposal: Disposal,
+    relevant_date: date,
+    age: int,
+    custody_length: Duration | None,
+    cd_length: Duration | None,
+    suspended: bool,
+    first_notification_date: date | None,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if not 0 <= age <= 120:
+        problems.append(Problem("age_at_relevant_date", "out_of_range", "age must be between 0 and 120"))
+    if disposal is Disposal.IMPRISONMENT:
+        if custody_length is None or custody_length.amount == 0:
+            problems.append(
+                Problem(
+                    "custody_months",
+                    "required",
+                    "imprisonment needs its length (custody_months, or custody_length such as '26w')",
+                )
+            )
+    elif custody_length is not None:
+        problems.append(
+            Problem(
+                "custody_months",
+                "not_applicable",
+                f"a custodial length applies only to imprisonment, not to {disposal.value}",
+            )
+        )
+    if disposal is Disposal.CONDITIONAL_DISCHARGE:
+        if cd_length is None or cd_length.amount == 0:
+            problems.append(
+                Problem(
+                    "conditional_discharge_months",
+                    "required",
+                    "a conditional discharge needs its length (conditional_discharge_months)",
+                )
+            )
+        elif cd_length.unit not in (Unit.MONTHS, Unit.YEARS):
+            problems.append(
+                Problem(
+                    "conditional_discharge_months",
+                    "whole_months",
+                    "give the conditional discharge's length in months or years",
+                )
+            )
+    elif cd_length is not None:
+        problems.append(
+            Problem(
+                "conditional_discharge_months",
+                "not_applicable",
+                f"a conditional-discharge length does not apply to {disposal.value}",
+            )
+        )
+    if suspended and disposal is not Disposal.IMPRISONMENT:
+        problems.append(
+            Problem("suspended", "not_applicable", "only a sentence of imprisonment can be suspended")
+        )
+    if first_notification_date is not None and first_notification_date < relevant_date:
+        problems.append(
+            Problem(
+                "first_notification_date",
+                "before_relevant_date",
+                f"the first notification ({first_notification_date.isoformat()}) cannot be before "
+                f"the relevant date ({relevant_date.isoformat()})",
+            )
+        )
+    return problems
+
+
+def notification_period(
+    *,
+    disposal: Disposal,
+    relevant_date: date,
+    age_at_relevant_date: int,
+    custody_length: Duration | None = None,
+    conditional_discharge_length: Duration | None = None,
+    suspended: bool = False,
+    first_notification_date: date | None = None,
+) -> NotificationResult:
+    """The s.82 notification period for one disposal; raises GuidelineError on impossible input."""
+    problems = _check(
+        disposal,
+        relevant_date,
+        age_at_relevant_date,
+        custody_length,
+        conditional_discharge_length,
+        suspended,
+        first_notification_date,
+    )
+    if problems:
+        raise GuidelineError(problems)
+    under_18 = age_at_relevant_date < 18
+    warnings: list[str] = []
+    notes: list[str] = []
+
+    def use(fact: Fact, what: str) -> None:
+        text = warning_text(fact, what)
+        if text is not None and text not in warnings:
+            warnings.append(text)
+
+    facts_used: list[Fact] = []
+    months_in_custody = custody_length.in_months() if custody_length is not None else None
+    if custody_length is not None and custody_length.unit in (Unit.WEEKS, Unit.DAYS):
+        notes.append(
+            f"The term of {custody_length.text()} was compared with the 6- and 30-month boundaries "
+            "using 52 weeks = 12 months (26 weeks = 6 months)."
+        )
+        assert months_in_custody is not None
+        if abs(months_in_custody - SIX_MONTHS) <= 1 or abs(months_in_custody - THIRTY_MONTHS) <= 1:
+            warnings.append(
+                f"The term of {custody_length.text()} is close to an s.82 boundary and was given in "
+                f"{custody_length.unit.name.lower()}: check the period against the sentence as pronounced."
+            )
+    if suspended:
+        warnings.append(SUSPENDED_OPEN_QUESTION)
+
+    indefinite = False
+    full_months: int | None = None
+    own_length: Duration | None = None
+    halvable = False
+    if disposal in (Disposal.LIFE, Disposal.IPP, Disposal.HOSPITAL_RESTRICTION_ORDER) or (
+        months_in_custody is not None and months_in_custody >= THIRTY_MONTHS
+    ):
+        indefinite = True
+        row = _indefinite_row(disposal, custody_length)
+        facts_used.append(S82_FACT)
+    elif months_in_custody is not None and months_in_custody > SIX_MONTHS:
+        full_months, halvable = 120, True
+        row = f"imprisonment for more than 6 months but less than 30 months ({_term(custody_length)})"
+        facts_used.append(S82_FACT)
+    elif months_in_custody is not None or disposal is Disposal.HOSPITAL_ORDER:
+        full_months, halvable = 84, True
+        row = (
+            f"imprisonment for 6 months or less ({_term(custody_length)})"
+            if months_in_custody is not None
+            else "hospital order without a restriction order"
+        )
+        facts_used.append(S82_FACT)
+    elif disposal is Disposal.CAUTION:
+        full_months, halvable = 24, True
+        row = "caution"
+        facts_used.append(S82_FACT)
+    elif disposal is Disposal.CONDITIONAL_DISCHARGE:
+        own_length = conditional_discharge_length
+        row = f"conditional discharge ({_term(own_length)}): the period of the conditional discharge"
+        facts_used.append(S82_FACT)
+    else:
+        full_months, halvable = 60, True
+        row = f"any other description ({disposal.value.replace('_', ' ')})"
+        facts_used.append(S82_OTHER_FACT)
+        use(S82_OTHER_FACT, "The 5-year period for any other disposal")
+
+    basis = f"Sexual Offences Act 2003 s.82: {row}"
+    period: Duration | None = None
+    if indefinite:
+        basis += ": indefinitely"
+        if under_18:
+            basis += " (indefinite requirements are not halved for a person under 18)"
+            facts_used.append(S82_NOT_HALVED_FACT)
+            use(S82_NOT_HALVED_FACT, "Indefinite requirements not halved for a person under 18")
+    elif own_length is not None:
+        period = own_length
+        basis += f": {own_length.text()}"
+        if under_18:
+            basis += " (the conditional discharge's own length is not halved for a person under 18)"
+            facts_used.append(S82_NOT_HALVED_FACT)
+            use(S82_NOT_HALVED_FACT, "Conditional discharge length not halved for a person under 18")
+    else:
+        assert full_months is not None
+        months = full_months // 2 if under_18 and halvable else full_months
+        period = _as_duration(months)
+        basis += f": {_as_duration(full_months).text()}"
+        if under_18 and halvable:
+            basis += (
+                f", halved to {period.text()} because the person was under 18 on the relevant date (s.82(2))"
+            )
+            facts_used.append(S82_HALVING_FACT)
+            use(S82_HALVING_FACT, "Halving of the notification period for a person under 18 (s.82(2))")
+
+    review_date = None
+    if indefinite:
+        years = REVIEW_AFTER_YEARS_UNDER_18 if under_18 else REVIEW_AFTER_YEARS
+        start = first_notification_date or relevant_date
+        review_date = add_years(start, years)
+        basis += (
+            f". Review: the first date a review can be sought is {years} years after the first "
+            f"notification (ss.91A-91G){' for a person under 18 on the relevant date' if under_18 else ''}"
+        )
+        facts_used.append(REVIEW_FACT)
+        if first_notification_date is None:
+            warnings.append(
+                "The review date was counted from the relevant date because no first-notification "
+                "date was given. The Act counts from the first notification, which can be later "
+                "(for example after release from custody), so the real review date may be later."
+            )
+    notes.append(
+        "The period begins with the relevant date, which counts as day one; end_date is the last "
+        "day the requirements apply."
+    )
+    status = Status.VERIFIED if all(f.verified for f in facts_used) else Status.UNVERIFIED
+    return NotificationResult(
+        disposal=disposal,
+        relevant_date=relevant_date,
+        under_18=under_18,
+        indefinite=indefinite,
+        period=period,
+        end_date=period_last_day(relevant_date, period) if period is not None else None,
+        review_date=review_date,
+        basis=basis + ".",
+        status=status,
+        initial_notification_by=initial_notification_deadline(relevant_date),
+        warnings=tuple(warnings),
+        notes=tuple(notes),
+    )
+
+
+def _term(length: Duration | None) -> str:
+    return length.text() if length is not None else "length not given"
+
+
+def _as_duration(months: int) -> Duration:
+    return Duration.years(months // 12) if months % 12 == 0 else Duration.months(months)
+
+
+def _indefinite_row(disposal: Disposal, custody_length: Duration | None) -> str:
+    if disposal is Disposal.LIFE:
+        return "imprisonment for life"
+    if disposal is Disposal.IPP:
+        return "imprisonment for public protection"
+    if disposal is Disposal.HOSPITAL_RESTRICTION_ORDER:
+        return "hospital order with a restriction order"
+    return f"imprisonment for a term of 30 months or more ({_term(custody_length)})"
+
+
+# --- Deadlines and review dates (the supervision app uses these too) ----------------------------
+
+
+def initial_notification_deadline(relevant_date: date) -> date:
+    """Last day for the initial notification: within 3 days of the relevant date (s.83)."""
+    return last_day_within(relevant_date, INITIAL_NOTIFICATION_DAYS)
+
+
+def change_notification_deadline(change_date: date) -> date:
+    """Last day to notify a change of name or address, or release from custody (s.84)."""
+    return last_day_within(change_date, CHANGE_NOTIFICATION_DAYS)
+
+
+def annual_renotification_date(last_notification_date: date) -> date:
+    """Periodic re-notification falls due each year (s.85; secondary source)."""
+    return add_years(last_notification_date, 1)
+
+
+def foreign_travel_notice_deadline(departure_date: date) -> date:
+    """Latest day to notify foreign travel: at least 7 days before departure (secondary source)."""
+    return add_days(departure_date, -FOREIGN_TRAVEL_NOTICE_DAYS)
+
+
+def first_review_date(first_notification_date: date, *, under_18_at_relevant_date: bool) -> date:
+    """First qualifying date for review of indefinite requirements (ss.91A-91G)."""
+    years = REVIEW_AFTER_YEARS_UNDER_18 if under_18_at_relevant_date else REVIEW_AFTER_YEARS
+    return add_years(first_notification_date, years)
+
+
+def further_review_date(decision_to_continue_date: date) -> date:
+    """After a decision to keep the requirements, the next qualifying date is 8 years later."""
+    return add_years(decision_to_continue_date, FURTHER_REVIEW_AFTER_YEARS)
+
+
+def staying_elsewhere_counts(days_at_one_address: int, days_in_last_12_months: int) -> bool:
+    """A stay must be notified if 7 days at once, or 7 days in total across 12 months (s.84)."""
+    return days_at_one_address >= 7 or days_in_last_12_months >= 7
+
+
+# --- JSON (the command line and the API share these shapes) -----------------------------------
+
+_JSON_FIELDS = {
+    "disposal", "relevant_date", "age_at_relevant_date", "custody_months", "custody_length",
+    "conditional_discharge_months", "conditional_discharge_length", "suspended",
+    "first_notification_date",
+}  # fmt: skip
+
+
+def notification_request_from_dict(data: object) -> NotificationRequest | Problems:
+    """Read one notification request (the JSON Lines contract); never raises for bad input."""
+    reader = Reader()
+    mapping = reader.obj(data, "")
+    if mapping is None:
+        return Problems(tuple(reader.problems))
+    reader.keys(
+        mapping, "", allowed=_JSON_FIELDS, required=("disposal", "relevant_date", "age_at_relevant_date")
+    )
+    raw_disposal = reader.text(mapping, "disposal", "", choices=DISPOSAL_CHOICES)
+    relevant_date = reader.iso_date(mapping, "relevant_date", "")
+    age = reader.integer(mapping, "age_at_relevant_date", "", minimum=0, maximum=120)
+    custody = _length(reader, mapping, "custody_months", "custody_length")
+    cd_length = _length(reader, mapping, "conditional_discharge_months", "conditional_discharge_length")
+    suspended = reader.boolean(mapping, "suspended", "") or False
+    first = reader.iso_date(mapping, "first_notification_date", "")
+    if reader.problems or raw_disposal is None or relevant_date is None or age is None:
+        return Problems(tuple(reader.problems))
+    disposal = DISPOSAL_ALIASES.get(raw_disposal) or Disposal(raw_disposal)
+    problems = _check(disposal, relevant_date, age, custody, cd_length, suspended, first)
+    if problems:
+        return Problems(tuple(problems))
+    return NotificationRequest(disposal, relevant_date, age, custody, cd_length, suspended, first)
+
+
+def _length(reader: Reader, data: Mapping[str, object], months_key: str, length_key: str) -> Duration | None:
+    if data.get(months_key) is not None and data.get(length_key) is not None:
+        reader.add(length_key, "conflict", f"give {months_key} or {length_key}, not both")
+        return None
+    months = reader.integer(data, months_key, "", minimum=1, maximum=1200)
+    if months is not None:
+        return Duration.months(months)
+    return reader.duration(data, length_key, "")
+
+
+def evaluate_request(request: NotificationRequest) -> NotificationResult:
+    return notification_period(
+        disposal=request.disposal,
+        relevant_date=request.relevant_date,
+        age_at_relevant_date=request.age_at_relevant_date,
+        custody_length=request.custody_length,
+        conditional_discharge_length=request.conditional_discharge_length,
+        suspended=request.suspended,
+        first_notification_date=request.first_notification_date,
+    )
+
+
+def error_output(problems: Problems) -> dict[str, object]:
+    """The contract's output object for refused input: every field present, errors filled."""
+    return {
+        "indefinite": None,
+        "period_months": None,
+        "end_date": None,
+        "review_date": None,
+        "basis": None,
+        "warnings": [],
+        "errors": [p.to_dict() for p in problems],
+    }
+
+
+def notification_from_dict(data: object) -> dict[str, object]:
+    """One JSON object in, one out: the result, or the same fields with `errors` filled."""
+    parsed = notification_request_from_dict(data)
+    if isinstance(parsed, Problems):
+        return error_output(parsed)
+    try:
+        return evaluate_request(parsed).to_dict()
+    except GuidelineError as error:  # defensive: the parser already applies the same checks
+        return error_output(error.problems)

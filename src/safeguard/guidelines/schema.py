@@ -1,0 +1,193 @@
+"""JSON Schemas (draft 2020-12) of the sentencing and notification requests, built from the parsers' field lists."""
+
+from __future__ import annotations
+
+from safeguard.guidelines.durations import DURATION_HELP
+from safeguard.guidelines.loader import default_library
+from safeguard.guidelines.model import GuidelineLibrary
+from safeguard.guidelines.notification import DISPOSAL_CHOICES
+from safeguard.guidelines.request import (
+    COMMUNITY_ORDER_FIELDS,
+    FRACTION_HELP,
+    PLEA_FIELDS,
+    REQUEST_FIELDS,
+    REQUIRED_FIELDS,
+    REQUIREMENT_FIELDS,
+    SENTENCE_FIELDS,
+    SHPO_FIELDS,
+    SUSPENSION_FIELDS,
+    THRESHOLD_FIELDS,
+    Court,
+)
+from safeguard.guidelines.rules import (
+    COMMUNITY_REQUIREMENTS,
+    SUSPENSION_FACTORS_AGAINST,
+    SUSPENSION_FACTORS_FOR,
+    PleaStage,
+)
+from safeguard.guidelines.sentences import CommunityLevel, SentenceKind
+
+_DATE = {"type": "string", "format": "date", "description": "ISO date, YYYY-MM-DD"}
+_DURATION = {"type": "string", "description": DURATION_HELP}
+_AGE = {"type": "integer", "minimum": 0, "maximum": 120}
+_TEXT_LIST = {"type": "array", "items": {"type": "string"}, "uniqueItems": True, "maxItems": 100}
+
+
+def _object(properties: dict[str, object], required: tuple[str, ...] = ()) -> dict[str, object]:
+    schema: dict[str, object] = {"type": "object", "additionalProperties": False, "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def _checked(properties: dict[str, object], fields: tuple[str, ...]) -> dict[str, object]:
+    # The schema and the parser must name the same fields; fail loudly at import time otherwise.
+    if tuple(properties) != fields:
+        raise RuntimeError(f"schema fields {tuple(properties)} differ from parser fields {fields}")
+    return properties
+
+
+def request_json_schema(library: GuidelineLibrary | None = None) -> dict[str, object]:
+    """JSON Schema of the body of POST /api/v1/sentencing/calculate and of `safeguard sentence`."""
+    lib = library or default_library()
+    sentence = _object(
+        _checked(
+            {
+                "kind": {"enum": [k.value for k in SentenceKind]},
+                "length": _DURATION,
+                "level": {"enum": [lv.value for lv in CommunityLevel]},
+            },
+            SENTENCE_FIELDS,
+        ),
+        ("kind",),
+    )
+    plea = _object(
+        _checked(
+            {
+                "stage": {"enum": [s.value for s in PleaStage]},
+                "first_hearing_date": _DATE,
+                "reduction": {
+                    "description": f"{FRACTION_HELP}; default: the maximum for the stage",
+                    "oneOf": [
+                        {"type": "string", "pattern": r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$"},
+                        {"type": "number", "minimum": 0, "maximum": 1},
+                    ],
+                },
+            },
+            PLEA_FIELDS,
+        ),
+        ("stage",),
+    )
+    threshold = _object(
+        _checked(
+            {"threshold_passed": {"type": "boolean"}, "custody_unavoidable": {"type": "boolean"}},
+            THRESHOLD_FIELDS,
+        )
+    )
+    suspension = _object(
+        _checked(
+            {
+                "suspend": {"type": "boolean"},
+                "operational_period": _DURATION,
+                "supervision_period": _DURATION,
+                "factors_for": {
+                    "type": "array",
+                    "items": {"enum": list(SUSPENSION_FACTORS_FOR)},
+                    "uniqueItems": True,
+                },
+                "factors_against": {
+                    "type": "array",
+                    "items": {"enum": list(SUSPENSION_FACTORS_AGAINST)},
+                    "uniqueItems": True,
+                },
+            },
+            SUSPENSION_FIELDS,
+        ),
+        ("suspend",),
+    )
+    requirement = _object(
+        _checked(
+            {
+                "type": {"enum": list(COMMUNITY_REQUIREMENTS)},
+                "hours": {"type": "integer", "description": "unpaid_work only: 40 to 300"},
+                "details": {"type": "string"},
+            },
+            REQUIREMENT_FIELDS,
+        ),
+        ("type",),
+    )
+    community = _object(
+        _checked(
+            {"length": _DURATION, "requirements": {"type": "array", "items": requirement}},
+            COMMUNITY_ORDER_FIELDS,
+        )
+    )
+    shpo = _object(
+        _checked(
+            {
+                "length": _DURATION,
+                "until_further_order": {"type": "boolean"},
+                "foreign_travel_prohibition": {"type": "boolean"},
+            },
+            SHPO_FIELDS,
+        )
+    )
+    factor_help = "factor ids of the guideline version that applies (see list_guidelines and the data files)"
+    properties = _checked(
+        {
+            "offence": {"enum": sorted(lib.offences)},
+            "offence_date": _DATE,
+            "sentencing_date": _DATE,
+            "conviction_date": _DATE,
+            "offender_date_of_birth": _DATE,
+            "offender_age_at_offence": _AGE,
+            "offender_age_at_conviction": _AGE,
+            "sentencing_court": {"enum": [c.value for c in Court]},
+            "penetrative": {"type": "boolean"},
+            "victim_age": _AGE,
+            "harm_factors": {**_TEXT_LIST, "description": factor_help},
+            "culpability_factors": {**_TEXT_LIST, "description": factor_help},
+            "aggravating_factors": {**_TEXT_LIST, "description": factor_help},
+            "mitigating_factors": {**_TEXT_LIST, "description": factor_help},
+            "other_factors": {**_TEXT_LIST, "description": "free-text factors, recorded in the notes"},
+            "sentence_before_plea": sentence,
+            "departure_reason": {"type": "string"},
+            "plea": plea,
+            "custody_threshold": threshold,
+            "suspension": suspension,
+            "community_order": community,
+            "shpo": shpo,
+            "first_notification_date": _DATE,
+        },
+        REQUEST_FIELDS,
+    )
+    schema = _object(properties, REQUIRED_FIELDS)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Sentencing calculation request",
+        **schema,
+    }
+
+
+def notification_request_json_schema() -> dict[str, object]:
+    """JSON Schema of one line of `safeguard notification` input."""
+    properties: dict[str, object] = {
+        "disposal": {"enum": DISPOSAL_CHOICES},
+        "relevant_date": _DATE,
+        "age_at_relevant_date": _AGE,
+        "custody_months": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "required for imprisonment (or custody_length)",
+        },
+        "custody_length": _DURATION,
+        "conditional_discharge_months": {"type": "integer", "minimum": 1},
+        "conditional_discharge_length": _DURATION,
+        "suspended": {"type": "boolean"},
+        "first_notification_date": _DATE,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Notification period request",
+        **_object(properties, ("disposal", "relevant_date", "age_at_relevant_date")),
+    }

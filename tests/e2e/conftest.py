@@ -1,0 +1,91 @@
+"""Playwright against Debian's Chromium (never a downloaded browser), with axe on every page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; live_server's DB access needs this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("SAFEGUARD_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("SAFEGUARD_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"],
+    }
+
+
+@pytest.fixture
+def e2e_world(transactional_db, world):
+    """A world in committed data for the live server. Its flush needs the append-only triggers off;
+    they are put back after the test's teardown (see the hook below)."""
+    yield world
+    from django.db import connection
+
+    from safeguard.audit.db import remove_append_only
+
+    remove_append_only(connection)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if "e2e_world" not in getattr(item, "fixturenames", ()):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    from safeguard.audit.db import install_append_only
+
+    with item.config.stash[blocking_manager_key].unblock():
+        install_append_only(connection)
+
+
+class Axe:
+    """Runs axe-core in the page (evaluated, so the page's CSP stays enforced) and fails on serious issues."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def check(self, page) -> None:
+        page.evaluate(self.source)
+        results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"axe found serious accessibility problems on {page.url}: {serious}"
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from django.conf import settings
+
+    return Axe((Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js").read_text())
+
+
+@pytest.fixture
+def watched_page(page):
+    """A page that records console errors and failed or external requests, checked at the end."""
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+    page.on(
+        "request",
+        lambda r: not r.url.startswith(("http://localhost", "http://127.0.0.1", "data:"))
+        and problems.append(f"external request: {r.url}"),
+    )
+    page.problems = problems
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
