@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-from safeguard.accounts.models import Membership
+from safeguard.accounts.models import Membership, User
 from safeguard.policy import Actor
 
 SIGNED_IN_AT = "safeguard_signed_in_at"
@@ -32,11 +33,17 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+def is_mfa_verified(user: object) -> bool:
+    """Signed in and past the second factor (django-otp sets `is_verified` on the user)."""
+    verified = getattr(user, "is_verified", None)
+    return bool(getattr(user, "is_authenticated", False) and verified is not None and verified())
+
+
 def resolve_actor(request: HttpRequest) -> Actor | None:
     """The actor for a signed-in, MFA-verified user with a chosen (or only) active membership."""
-    user = request.user
-    if not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+    if not is_mfa_verified(request.user):
         return None
+    user = cast(User, request.user)
     memberships = Membership.objects.filter(user=user, is_active=True).select_related("agency")
     chosen = request.session.get(MEMBERSHIP_KEY)
     membership = None
@@ -49,7 +56,7 @@ def resolve_actor(request: HttpRequest) -> Actor | None:
         membership = active[0]
         request.session[MEMBERSHIP_KEY] = membership.pk
     return Actor(
-        user=user,  # type: ignore[arg-type]
+        user=user,
         membership=membership,
         endpoint=f"{request.method} {request.path}",
         justifications=request.session.get(JUSTIFICATIONS_KEY, {}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
-from typing import Any
+from typing import Any, cast
 
 import segno
 from axes.utils import reset as axes_reset
@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.accounts import selectors, services
 from safeguard.accounts.forms import ChooseRoleForm, CodeForm, EnrolForm, RoleChangeForm, SignInForm
-from safeguard.accounts.middleware import MEMBERSHIP_KEY, SIGNED_IN_AT
+from safeguard.accounts.middleware import MEMBERSHIP_KEY, SIGNED_IN_AT, is_mfa_verified
 from safeguard.accounts.models import Membership, User
 from safeguard.audit.models import Outcome
 from safeguard.core.decorators import actor_required
@@ -92,7 +92,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         known = User.objects.filter(username=username).first()
         services.record_sign_in(username=username, user=known, outcome=Outcome.FAILURE, stage="password")
         return _failed_sign_in(request, username)
-    services.record_sign_in(username=username, user=user, outcome=Outcome.SUCCESS, stage="password")  # type: ignore[arg-type]
+    services.record_sign_in(username=username, user=user, outcome=Outcome.SUCCESS, stage="password")
     # The right password ends a run of failures (django-axes only sees the final login()).
     axes_reset(username=username)
     request.session.cycle_key()
@@ -183,7 +183,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         services.record_sign_in(
-            username=request.user.get_username(), user=request.user, outcome=Outcome.SUCCESS, stage="sign_out"  # type: ignore[arg-type]
+            username=request.user.get_username(), user=request.user, outcome=Outcome.SUCCESS, stage="sign_out"
         )
     logout(request)
     messages.success(request, "You have signed out.")
@@ -219,9 +219,9 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def choose_role(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated or not request.user.is_verified():  # type: ignore[union-attr]
+    if not is_mfa_verified(request.user):
         return redirect("accounts:sign-in")
-    memberships = list(selectors.memberships_of(user=request.user))  # type: ignore[arg-type]
+    memberships = list(selectors.memberships_of(user=cast(User, request.user)))
     form = ChooseRoleForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and form.is_valid():
         request.session[MEMBERSHIP_KEY] = form.cleaned_data["membership"]

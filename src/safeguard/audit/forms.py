@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
 from safeguard.audit.models import Outcome
@@ -24,6 +26,6 @@ class AuditFilterForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:  # type: ignore[operator]
+        if isinstance(start, date) and isinstance(end, date) and end < start:
             self.add_error("date_to", "To must be the same as or after From")
         return data

@@ -48,3 +48,6 @@ class AuditChainHead(models.Model):
     last_event_id = models.BigIntegerField(null=True)
     last_hash = models.CharField(max_length=64)
     event_count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit chain head after {self.event_count} events"

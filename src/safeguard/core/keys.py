@@ -26,7 +26,7 @@ def rotate_all() -> dict[str, int]:
     counts: dict[str, int] = {}
     for model, field in encrypted_fields():
         meta = model._meta  # type: ignore[attr-defined]
-        table, column, pk = quote(meta.db_table), quote(field.column), quote(meta.pk.column)
+        table, column, pk = quote(meta.db_table), quote(str(field.column)), quote(str(meta.pk.column))
         label = f"{meta.label}.{field.name}"
         counts[label] = 0
         with connection.cursor() as cursor:

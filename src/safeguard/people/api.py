@@ -130,7 +130,9 @@ def _with_header_justification(request: HttpRequest, pk: uuid.UUID) -> None:
 
 @router.get("/persons", response=PersonPage, summary="Search the persons your agency manages")
 def person_list(
-    request: HttpRequest, q: str = Query("", max_length=100), page: int = Query(1, ge=1, le=100000)
+    request: HttpRequest,
+    q: str = Query("", max_length=100),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1, le=100000),  # type: ignore[type-arg]
 ) -> PersonPage:
     result = selectors.person_search(actor=request.actor, query=q, page=page)  # type: ignore[attr-defined]
     return PersonPage(
@@ -154,7 +156,7 @@ def person_detail(request: HttpRequest, pk: uuid.UUID) -> PersonDetail:
 
 
 @router.post("/persons", response={201: Created}, summary="Create a person owned by your agency")
-def person_create(request: HttpRequest, payload: PersonIn) -> Status:
+def person_create(request: HttpRequest, payload: PersonIn) -> Status[Created]:
     if not policy.allows(request.actor, Action.PERSON_CREATE):  # type: ignore[attr-defined]
         raise PermissionDenied
     data = payload.model_dump()
@@ -164,7 +166,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status:
 
 
 @router.post("/persons/{pk}/notes", response={201: Created}, summary="Add an encrypted case note")
-def note_create(request: HttpRequest, pk: uuid.UUID, payload: NoteIn) -> Status:
+def note_create(request: HttpRequest, pk: uuid.UUID, payload: NoteIn) -> Status[Created]:
     _with_header_justification(request, pk)
     person, justification = selectors.person_for_change(actor=request.actor, pk=pk, action=Action.PERSON_NOTE_ADD)  # type: ignore[attr-defined]
     services.note_add(actor=request.actor, person=person, body=payload.body, justification=justification)  # type: ignore[attr-defined]

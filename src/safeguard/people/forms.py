@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from safeguard.people.choices import Disposal, Offence
 from safeguard.people.models import Person
@@ -32,7 +33,7 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Person
         fields = ("given_name", "family_name", "date_of_birth", "sex", "pnc_number")
-        error_messages = {  # noqa: RUF012
+        error_messages = {
             "given_name": {"required": "Enter the person's given name"},
             "family_name": {"required": "Enter the person's family name"},
             "pnc_number": {"unique": "Another record already has this PNC number"},
@@ -43,7 +44,7 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_date_of_birth(self) -> date:
         value: date = self.cleaned_data["date_of_birth"]
-        if value > date.today():
+        if value > timezone.localdate():
             raise forms.ValidationError("Date of birth must be in the past")
         if value.year < 1900:
             raise forms.ValidationError("Date of birth must be after 1900")
@@ -62,7 +63,7 @@ class ConvictionForm(forms.Form):
         offence, conviction = data.get("offence_date"), data.get("conviction_date")
         if offence and conviction and conviction < offence:
             self.add_error("conviction_date", "Conviction date must be the same as or after the offence date")
-        if conviction and conviction > date.today():
+        if conviction and conviction > timezone.localdate():
             self.add_error("conviction_date", "Conviction date must be today or in the past")
         return data
 

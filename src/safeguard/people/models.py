@@ -70,6 +70,9 @@ class PersonAgencyLink(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.agency} ({self.get_basis_display()}) from {self.started_on}"
+
 
 class Alias(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
@@ -128,3 +131,6 @@ class PersonNote(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Case note {self.pk} by {self.author_id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -58,7 +59,7 @@ def person_search(*, actor: Actor, query: str = "", page: int = 1) -> Page[Perso
     return result
 
 
-def _get_scoped(*, actor: Actor, pk: object, action: str) -> Person:
+def _get_scoped(*, actor: Actor, pk: Any, action: str) -> Person:
     if not policy.allows(actor, action):
         raise PermissionDenied
     person = (

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from safeguard.accounts.choices import SharingBasis
 from safeguard.audit.services import record_event
@@ -30,7 +31,7 @@ def person_create(*, actor: Actor, data: dict[str, Any], today: date | None = No
     person.full_clean()
     person.save()
     PersonAgencyLink.objects.create(
-        person=person, agency=actor.agency, basis=SharingBasis.OWNER, started_on=today or date.today()
+        person=person, agency=actor.agency, basis=SharingBasis.OWNER, started_on=today or timezone.localdate()
     )
     record_event(
         action="person.create", actor=actor, obj=person, details={"fields": sorted(data)}

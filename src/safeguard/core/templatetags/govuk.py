@@ -38,10 +38,10 @@ def govuk_field(field: forms.BoundField, width: str = "", autocomplete: str = ""
 
 @register.inclusion_tag("core/includes/error_summary.html")
 def govuk_error_summary(form: forms.BaseForm) -> dict[str, Any]:
-    errors = []
+    errors: list[dict[str, str]] = []
     for name, messages in form.errors.items():
         anchor = f"id_{name}" if name != "__all__" else ""
-        errors.extend({"anchor": anchor, "message": message} for message in messages)
+        errors.extend({"anchor": anchor, "message": str(message)} for message in messages)
     return {"errors": errors}
 
 
