@@ -13,7 +13,7 @@ GOOD_SECRET = secrets.token_urlsafe(50)
 
 
 def run(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "SAFEGUARD_DEMO", "DEBUG"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "SAFEGUARD_DEMO", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603 - our own command, fixed arguments
         [sys.executable, "-m", "safeguard.cli", *args], env=env, capture_output=True, text=True, timeout=120, check=False

@@ -40,10 +40,14 @@ class Agency(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+def new_security_stamp() -> str:
+    return secrets.token_hex(16)
+
+
 class User(AbstractUser):
     """A member of staff (or a service account) who signs in to Safeguard."""
 
-    security_stamp = models.CharField(max_length=32, default=secrets.token_hex)
+    security_stamp = models.CharField(max_length=32, default=new_security_stamp)
     locked_at = models.DateTimeField(null=True, blank=True)
     is_service_account = models.BooleanField(default=False)
 

@@ -103,13 +103,22 @@ def totp_device_confirm(*, device: TOTPDevice) -> list[str]:
     return recovery_codes_issue(user=device.user)
 
 
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _recovery_code() -> str:
+    """12 characters from a 31-letter alphabet (about 59 bits), grouped for reading aloud."""
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
 @transaction.atomic
 def recovery_codes_issue(*, user: User) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name="Recovery codes", defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     record_event(action="mfa.recovery_codes_issued", user=user, obj=user)
     return codes
