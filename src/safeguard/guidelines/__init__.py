@@ -1,4 +1,4 @@
-"""Sentencing-guideline engine (pure Python, no Django): guideline data, the step engine and notification periods.
+"""Sentencing-guideline engine (pure Python, no Django): guideline data, steps and notification periods.
 
 Entry points for the Django app, the API and the command line:
 

@@ -22,7 +22,9 @@ def show(value: object) -> str:
 def join(base: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{base}[{key}]"
-    return f"{base}.{key}" if base else key
+    if not base or base.endswith("#"):  # "file.toml#" prefixes paths inside a data file
+        return f"{base}{key}"
+    return f"{base}.{key}"
 
 
 def listing(choices: Collection[str]) -> str:

@@ -27,9 +27,10 @@ def _dump(value: object, stream: TextIO, indent: int | None) -> None:
 
 def _parse_json(text: str) -> object | Problems:
     try:
-        return json.loads(text)
+        data: object = json.loads(text)
     except (ValueError, RecursionError) as error:
         return Problems((Problem("(input)", "invalid_json", f"the input is not valid JSON: {error}"),))
+    return data
 
 
 # --- safeguard sentence ------------------------------------------------------------------------

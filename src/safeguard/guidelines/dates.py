@@ -6,10 +6,11 @@ Rules, chosen once and used everywhere:
   too short (31 January + 1 month, 29 February + 1 year) it lands on the month's last day. This is
   the usual reading of a "calendar month" in English law, and it keeps 29 February birthdays and
   month-end sentences from spilling into the next month.
-* A period "beginning with" a date counts that date as day one. It therefore ends on the
-  corresponding date of the day before it began (the calendar-month rule applied to a period
-  running from that day): 5 years beginning with 1 March 2025 last applies on 28 February 2030,
-  and 2 years beginning with 29 February 2024 last applies on 28 February 2026.
+* A period "beginning with" a date counts that date as day one, so it ends the day before the
+  corresponding date: 5 years beginning with 1 March 2025 last applies on 28 February 2030, and
+  18 months beginning with 1 March 2025 on 31 August 2026. Where the corresponding date does not
+  exist (a period beginning with 31 January or 29 February), the period ends on the last day of
+  that shorter month: 2 years beginning with 29 February 2024 last applies on 28 February 2026.
 * A person's age on a date is the number of birthdays (corresponding dates, as above) reached on or
   before it.
 """
@@ -67,7 +68,10 @@ def period_last_day(start: date, length: Duration) -> date:
     """Last day of a period of `length` beginning with `start` (start counts as day one)."""
     if length.amount == 0:
         raise ValueError("a period of no length has no last day")
-    return add_duration(add_days(start, -1), length)
+    corresponding = add_duration(start, length)
+    if length.unit in (Unit.MONTHS, Unit.YEARS) and corresponding.day < start.day:
+        return corresponding  # no corresponding date: the period runs to the end of that month
+    return add_days(corresponding, -1)
 
 
 def last_day_within(start: date, days: int) -> date:

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from safeguard.guidelines._reader import listing
 from safeguard.guidelines.dates import age_on, completed_years
-from safeguard.guidelines.durations import Duration, compare
+from safeguard.guidelines.durations import Duration, Unit, compare
 from safeguard.guidelines.errors import GuidelineError, Problem, Problems
 from safeguard.guidelines.facts import Fact, Status, warning_text
 from safeguard.guidelines.loader import default_library
@@ -36,7 +36,7 @@ from safeguard.guidelines.notification import (
     NotificationResult,
     notification_period,
 )
-from safeguard.guidelines.request import Court, SentencingRequest, request_from_dict
+from safeguard.guidelines.request import Court, SentencingRequest, SuspensionInput, request_from_dict
 from safeguard.guidelines.result import (
     AdjustmentResult,
     AncillaryOrder,
@@ -365,7 +365,8 @@ class _Calculation:
             self.problem(
                 "victim_age",
                 "not_a_child_for_this_offence",
-                f"{offence.statute} concerns a child under {offence.victim_age_under}; the age given is {age}",
+                f"{offence.statute} concerns a child under {offence.victim_age_under}; "
+                f"the age given is {age}",
             )
 
     def _category(
@@ -414,7 +415,8 @@ class _Calculation:
             others = [c.label for c in axis.categories if c.id != category.id]
             reason = (
                 f"{category.label}: no factor of {', '.join(others)} was selected, and "
-                f"{category.label} applies when none is present ({category.description or 'residual category'})"
+                f"{category.label} applies when none is present "
+                f"({category.description or 'residual category'})"
             )
         else:
             chosen = {c.id for f in factors if (c := axis.category_of(f.id)) is not None}
@@ -536,12 +538,10 @@ class _Calculation:
                     f"The summary maximum for {offence.statute} is not recorded in the data; check "
                     "the magistrates' court's powers."
                 )
-        elif summary is not None:
+        elif summary is not None and r.sentencing_court is None:
             self.note(
-                f"No court was given, or the Crown Court was: the maximum on indictment is used. "
-                f"On summary trial the maximum is {summary.maximum.text()}."
-                if r.sentencing_court is None
-                else f"On summary trial the maximum would be {summary.maximum.text()}."
+                "No sentencing court was given, so the maximum on indictment is used; on summary "
+                f"conviction the maximum is {summary.maximum.text()}."
             )
         if any(e.in_force_from is None and e.in_force_until is None for e in entries):
             self.note(
@@ -679,22 +679,33 @@ class _Calculation:
                     f"{position.text()} is above the statutory maximum of {maxima.indictment.text()} "
                     f"for {offence.statute}; allowed: up to {maxima.indictment.text()}",
                 )
-        if position is not None and position.kind is SentenceKind.COMMUNITY_ORDER and ages is not None:
-            if ages.at_sentencing < COMMUNITY_ORDER_MINIMUM_AGE:
-                self.problem(
-                    "sentence_before_plea",
-                    "community_order_not_available",
-                    f"a community order is available only for offenders aged {COMMUNITY_ORDER_MINIMUM_AGE} "
-                    f"or over; the person is {ages.at_sentencing}",
-                )
-        if position is not None and position.kind is SentenceKind.CONDITIONAL_DISCHARGE:
-            if position.length is None:
-                self.problem(
-                    "sentence_before_plea.length",
-                    "required",
-                    "give the conditional discharge's length (for example '12m'): the notification "
-                    "period depends on it",
-                )
+        is_community_order = position is not None and position.kind is SentenceKind.COMMUNITY_ORDER
+        if is_community_order and ages is not None and ages.at_sentencing < COMMUNITY_ORDER_MINIMUM_AGE:
+            self.problem(
+                "sentence_before_plea",
+                "community_order_not_available",
+                f"a community order is available only for offenders aged {COMMUNITY_ORDER_MINIMUM_AGE} "
+                f"or over; the person is {ages.at_sentencing}",
+            )
+        is_discharge = position is not None and position.kind is SentenceKind.CONDITIONAL_DISCHARGE
+        if is_discharge and position is not None and position.length is None:
+            self.problem(
+                "sentence_before_plea.length",
+                "required",
+                "give the conditional discharge's length (for example '12m'): the notification "
+                "period depends on it",
+            )
+        elif (
+            is_discharge
+            and position is not None
+            and position.length is not None
+            and position.length.unit not in (Unit.MONTHS, Unit.YEARS)
+        ):
+            self.problem(
+                "sentence_before_plea.length",
+                "whole_months",
+                "give the conditional discharge's length in months or years",
+            )
         if departure and in_category is not False and in_offence is not False:
             self.note("departure_reason was given although the position is within the range.")
         if cell is not None and position is not None and chosen:
@@ -702,7 +713,8 @@ class _Calculation:
             above = position.rank() > cell.starting_point.rank()
             if below and aggravating and not mitigating and not r.other_factors:
                 self.note(
-                    "The position is below the starting point although only aggravating factors were selected."
+                    "The position is below the starting point although only aggravating "
+                    "factors were selected."
                 )
             if above and mitigating and not aggravating and not r.other_factors:
                 self.note(
@@ -767,7 +779,8 @@ class _Calculation:
                 "plea.first_hearing_date",
                 "required",
                 "give the date of the first hearing: the guilty-plea guideline is chosen by it (the "
-                f"2017 guideline applies to first hearings on or after {PLEA_2017_FIRST_HEARINGS_FROM.isoformat()})",
+                "2017 guideline applies to first hearings on or after "
+                f"{PLEA_2017_FIRST_HEARINGS_FROM.isoformat()})",
             )
             return PleaResult(
                 None, r.plea.stage.value, None, Fraction(0), before, before, True, "Not determined.", "", None
@@ -776,7 +789,8 @@ class _Calculation:
         bands = PLEA_2017_BANDS if modern else PLEA_2007_BANDS
         fact = PLEA_2017_FACT if modern else PLEA_2007_FACT
         name = (
-            "Reduction in Sentence for a Guilty Plea (Sentencing Council, first hearings on or after 1 June 2017)"
+            "Reduction in Sentence for a Guilty Plea "
+            "(Sentencing Council, first hearings on or after 1 June 2017)"
             if modern
             else "Reduction in Sentence for a Guilty Plea (Sentencing Guidelines Council, 2007)"
         )
@@ -819,7 +833,10 @@ class _Calculation:
                 "amount; the engine does not compute it."
             )
         chosen_words = "" if r.plea.reduction is None else " (reduction chosen by the user)"
-        reason = f"{name}: {band.wording}. Reduction applied: {fraction_words(reduction)}{chosen_words}.{arithmetic}"
+        reason = (
+            f"{name}: {band.wording}. Reduction applied: {fraction_words(reduction)}{chosen_words}."
+            f"{arithmetic}"
+        )
         return PleaResult(
             name,
             band.stage.value,
@@ -873,72 +890,11 @@ class _Calculation:
         )
         chosen_for = set(request.factors_for) if request else set()
         chosen_against = set(request.factors_against) if request else set()
-        if request is not None:
-            for field, selected, allowed in (
-                ("suspension.factors_for", request.factors_for, SUSPENSION_FACTORS_FOR),
-                ("suspension.factors_against", request.factors_against, SUSPENSION_FACTORS_AGAINST),
-            ):
-                for index, factor_id in enumerate(selected):
-                    if factor_id not in allowed:
-                        self.problem(
-                            f"{field}[{index}]",
-                            "unknown_factor",
-                            f"{factor_id!r} is not allowed; allowed: {listing(allowed)}",
-                        )
         suspended = bool(request and request.suspend)
         operational = request.operational_period if request else None
         supervision = request.supervision_period if request else None
-        if request is not None and request.suspend:
-            if not applicable or length is None:
-                shown = final.text() if final else "not determined"
-                self.problem(
-                    "suspension.suspend",
-                    "not_custodial",
-                    f"only a custodial sentence can be suspended; the sentence is {shown}",
-                )
-            elif compare(length, SUSPENDABLE_MAXIMUM) > 0:
-                self.problem(
-                    "suspension.suspend",
-                    "term_too_long_to_suspend",
-                    f"a custodial term of {length.text()} (after any plea reduction) cannot be "
-                    f"suspended; allowed: terms of {SUSPENDABLE_MINIMUM.text()} to {SUSPENDABLE_MAXIMUM.text()}",
-                )
-            elif compare(length, SUSPENDABLE_MINIMUM) < 0:
-                self.problem(
-                    "suspension.suspend",
-                    "term_too_short_to_suspend",
-                    f"a custodial term of {length.text()} cannot be suspended; allowed: terms of "
-                    f"{SUSPENDABLE_MINIMUM.text()} to {SUSPENDABLE_MAXIMUM.text()}",
-                )
-            if operational is None:
-                self.problem(
-                    "suspension.operational_period",
-                    "required",
-                    f"a suspended sentence needs an operational period of {SSO_PERIOD_MINIMUM.text()} to {SSO_PERIOD_MAXIMUM.text()}",
-                )
-            for field, period in (("operational_period", operational), ("supervision_period", supervision)):
-                if period is not None and not (
-                    compare(period, SSO_PERIOD_MINIMUM) >= 0 and compare(period, SSO_PERIOD_MAXIMUM) <= 0
-                ):
-                    self.problem(
-                        f"suspension.{field}",
-                        "out_of_range",
-                        f"the {field.replace('_', ' ')} of {period.text()} is not allowed; allowed: "
-                        f"{SSO_PERIOD_MINIMUM.text()} to {SSO_PERIOD_MAXIMUM.text()}",
-                    )
-            if operational is not None and supervision is not None and compare(supervision, operational) > 0:
-                self.problem(
-                    "suspension.supervision_period",
-                    "longer_than_operational_period",
-                    f"the supervision period ({supervision.text()}) may not exceed the operational "
-                    f"period ({operational.text()})",
-                )
-        elif request is not None and (operational is not None or supervision is not None):
-            self.problem(
-                "suspension.operational_period",
-                "not_applicable",
-                "operational and supervision periods apply only when suspend is true",
-            )
+        if request is not None:
+            self.problems.extend(suspension_problems(final, request))
         if applicable:
             self.use(
                 SUSPENSION_FACT, "Which terms can be suspended, and the factors for and against suspension"
@@ -1066,7 +1022,8 @@ class _Calculation:
                 self.problem(
                     "community_order.length",
                     "conflicts_with_sentence",
-                    f"the community order's length is given twice ({length.text()} and {final.length.text()})",
+                    "the community order's length is given twice "
+                    f"({length.text()} and {final.length.text()})",
                 )
             length = length or final.length
         requirements: list[RequirementResult] = []
@@ -1092,7 +1049,8 @@ class _Calculation:
                 self.problem(
                     f"{field}.type",
                     "unknown_requirement",
-                    f"{item.type!r} is not a community-order requirement; allowed: {listing(COMMUNITY_REQUIREMENTS)}",
+                    f"{item.type!r} is not a community-order requirement; "
+                    f"allowed: {listing(COMMUNITY_REQUIREMENTS)}",
                 )
                 continue
             if item.type == "unpaid_work" and (item.hours is None or not low <= item.hours <= high):
@@ -1114,7 +1072,8 @@ class _Calculation:
         reason = (
             f"Community order: available for offenders aged {COMMUNITY_ORDER_MINIMUM_AGE} or over for an "
             f"offence punishable with imprisonment; it ends no more than "
-            f"{COMMUNITY_ORDER_MAXIMUM.text()} after it is made. Requirements from {COMMUNITY_REQUIREMENTS_FACT.source}."
+            f"{COMMUNITY_ORDER_MAXIMUM.text()} after it is made. "
+            f"Requirements from {COMMUNITY_REQUIREMENTS_FACT.source}."
             if applicable
             else "Not a community order."
         )
@@ -1167,9 +1126,11 @@ class _Calculation:
         relevant = r.conviction_date or r.sentencing_date
         if r.conviction_date is None:
             self.note(
-                "No conviction date was given: the sentencing date is used as the relevant date for notification."
+                "No conviction date was given: the sentencing date is used as the relevant date "
+                "for notification."
             )
-        if final is None or ages is None:
+        if final is None or ages is None or self.problems:
+            # Nothing reliable to compute: the request is incomplete or already refused.
             return NotificationAssessment(
                 "unknown",
                 relevant,
@@ -1264,6 +1225,98 @@ class _Calculation:
         )
 
 
+def suspension_problems(sentence: Sentence | None, request: SuspensionInput) -> list[Problem]:
+    """Everything wrong with suspending `sentence` as `request` asks (empty when it may be suspended).
+
+    Checks the term (14 days to 2 years, after any plea reduction), the operational and supervision
+    periods (each 6 months to 2 years, supervision not longer than operational) and the factor names.
+    """
+    problems: list[Problem] = []
+    length = sentence.length if sentence is not None and sentence.is_custody else None
+    for field, selected, allowed in (
+        ("suspension.factors_for", request.factors_for, SUSPENSION_FACTORS_FOR),
+        ("suspension.factors_against", request.factors_against, SUSPENSION_FACTORS_AGAINST),
+    ):
+        for index, factor_id in enumerate(selected):
+            if factor_id not in allowed:
+                problems.append(
+                    Problem(
+                        f"{field}[{index}]",
+                        "unknown_factor",
+                        f"{factor_id!r} is not allowed; allowed: {listing(allowed)}",
+                    )
+                )
+    operational, supervision = request.operational_period, request.supervision_period
+    if not request.suspend:
+        if operational is not None or supervision is not None:
+            problems.append(
+                Problem(
+                    "suspension.operational_period",
+                    "not_applicable",
+                    "operational and supervision periods apply only when suspend is true",
+                )
+            )
+        return problems
+    allowed_terms = f"allowed: terms of {SUSPENDABLE_MINIMUM.text()} to {SUSPENDABLE_MAXIMUM.text()}"
+    if length is None:
+        shown = sentence.text() if sentence else "not determined"
+        problems.append(
+            Problem(
+                "suspension.suspend",
+                "not_custodial",
+                f"only a custodial sentence can be suspended; the sentence is {shown}",
+            )
+        )
+    elif compare(length, SUSPENDABLE_MAXIMUM) > 0:
+        problems.append(
+            Problem(
+                "suspension.suspend",
+                "term_too_long_to_suspend",
+                f"a custodial term of {length.text()} (after any plea reduction) cannot be suspended; "
+                f"{allowed_terms}",
+            )
+        )
+    elif compare(length, SUSPENDABLE_MINIMUM) < 0:
+        problems.append(
+            Problem(
+                "suspension.suspend",
+                "term_too_short_to_suspend",
+                f"a custodial term of {length.text()} cannot be suspended; {allowed_terms}",
+            )
+        )
+    if operational is None:
+        problems.append(
+            Problem(
+                "suspension.operational_period",
+                "required",
+                "a suspended sentence needs an operational period of "
+                f"{SSO_PERIOD_MINIMUM.text()} to {SSO_PERIOD_MAXIMUM.text()}",
+            )
+        )
+    for field, period in (("operational_period", operational), ("supervision_period", supervision)):
+        if period is not None and not (
+            compare(period, SSO_PERIOD_MINIMUM) >= 0 and compare(period, SSO_PERIOD_MAXIMUM) <= 0
+        ):
+            problems.append(
+                Problem(
+                    f"suspension.{field}",
+                    "out_of_range",
+                    f"the {field.replace('_', ' ')} of {period.text()} is not allowed; allowed: "
+                    f"{SSO_PERIOD_MINIMUM.text()} to {SSO_PERIOD_MAXIMUM.text()}",
+                )
+            )
+    if operational is not None and supervision is not None and compare(supervision, operational) > 0:
+        problems.append(
+            Problem(
+                "suspension.supervision_period",
+                "longer_than_operational_period",
+                f"the supervision period ({supervision.text()}) may not exceed the operational "
+                f"period ({operational.text()})",
+            )
+        )
+    return problems
+
+
 def calculate(request: SentencingRequest, library: GuidelineLibrary | None = None) -> SentencingResult:
     """Run every step for one offence; raises GuidelineError listing every problem with the request."""
     return _Calculation(request, library or default_library()).run()
@@ -1285,4 +1338,10 @@ def list_guidelines(library: GuidelineLibrary | None = None) -> list[dict[str, o
     return (library or default_library()).list_guidelines()
 
 
-__all__ = ["calculate", "calculate_from_dict", "fraction_words", "list_guidelines"]
+__all__ = [
+    "calculate",
+    "calculate_from_dict",
+    "fraction_words",
+    "list_guidelines",
+    "suspension_problems",
+]

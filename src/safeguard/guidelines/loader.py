@@ -47,6 +47,13 @@ _EVIDENCE = [e.value for e in Evidence]
 _STATUS = [s.value for s in Status]
 _FACT_KEYS = {"evidence", "source", "note"}
 _SELECTIONS = ("most_serious", "single")
+_GUIDELINE_REQUIRED = {
+    "schema", "id", "version", "title", "publication", "offences", "effective_from", "provenance", "table",
+}  # fmt: skip
+_GUIDELINE_KEYS = _GUIDELINE_REQUIRED | {
+    "notes", "offender_age", "offence_range", "harm", "culpability", "aggravating", "mitigating",
+    "considerations", "offence_rules",
+}  # fmt: skip
 
 
 def _fact(reader: Reader, data: Mapping[str, object], base: str) -> Fact | None:
@@ -274,16 +281,7 @@ def _check_maxima(reader: Reader, maxima: list[StatutoryMaximum], field: str) ->
 def parse_guideline(data: Mapping[str, object], file_name: str, offences: Mapping[str, Offence]) -> Guideline:
     reader = Reader()
     base = f"{file_name}#"
-    reader.keys(
-        data,
-        base,
-        allowed={
-            "schema", "id", "version", "title", "publication", "offences", "notes", "effective_from",
-            "provenance", "offender_age", "offence_range", "harm", "culpability", "table",
-            "aggravating", "mitigating", "considerations", "offence_rules",
-        },
-        required={"schema", "id", "version", "title", "publication", "offences", "effective_from", "provenance", "table"},
-    )  # fmt: skip
+    reader.keys(data, base, allowed=_GUIDELINE_KEYS, required=_GUIDELINE_REQUIRED)
     if data.get("schema") != SCHEMA_VERSION:
         reader.add(join(base, "schema"), "unsupported_schema", f"schema must be {SCHEMA_VERSION}")
     guideline_id = reader.text(data, "id", base, required=True)
@@ -361,7 +359,7 @@ def parse_guideline(data: Mapping[str, object], file_name: str, offences: Mappin
     rules: list[OffenceRule] = []
     for field, item in reader.obj_list(data, "offence_rules", base) or []:
         reader.keys(item, field, allowed={"offence", "culpability_categories"} | _FACT_KEYS)
-        offence_id = reader.text(item, "offence", field, required=True, choices=covered)
+        rule_offence = reader.text(item, "offence", field, required=True, choices=covered)
         categories = reader.text_list(item, "culpability_categories", field, required=True) or ()
         fact = _fact(reader, item, field)
         known = [c.id for c in culpability.categories] if culpability else []
@@ -372,8 +370,8 @@ def parse_guideline(data: Mapping[str, object], file_name: str, offences: Mappin
                     "unknown_category",
                     f"{category} is not a culpability category; defined: {listing(known)}",
                 )
-        if offence_id is not None and categories and fact is not None:
-            rules.append(OffenceRule(offence_id, categories, fact))
+        if rule_offence is not None and categories and fact is not None:
+            rules.append(OffenceRule(rule_offence, categories, fact))
 
     if table is not None and table.available:
         _check_against_maxima(reader, base, table, covered, offences, rules)
@@ -600,12 +598,8 @@ def _read_toml(path: Path) -> Mapping[str, object]:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise GuidelineDataError(
-            [_problem(path.name, "unreadable", f"cannot read {path.name}: {error}")]
+            [Problem(path.name, "unreadable", f"cannot read {path.name}: {error}")]
         ) from error
-
-
-def _problem(field: str, code: str, message: str) -> Problem:
-    return Problem(field, code, message)
 
 
 def load_library(directory: Path | None = None) -> GuidelineLibrary:
@@ -625,11 +619,11 @@ def load_library(directory: Path | None = None) -> GuidelineLibrary:
             continue
         expected_name = f"{guideline.id}-{guideline.version}.toml"
         if path.name != expected_name:
-            problems.append(_problem(path.name, "file_name", f"name this file {expected_name}"))
+            problems.append(Problem(path.name, "file_name", f"name this file {expected_name}"))
         guidelines.append(guideline)
     keys = [(g.id, g.version) for g in guidelines]
     if len(keys) != len(set(keys)):
-        problems.append(_problem(folder.name, "duplicate", "two files hold the same guideline version"))
+        problems.append(Problem(folder.name, "duplicate", "two files hold the same guideline version"))
     if problems:
         raise GuidelineDataError(problems)
     return GuidelineLibrary(offences, tuple(guidelines))

@@ -49,7 +49,7 @@ class StatutoryMaximum:
 
 @dataclass(frozen=True, slots=True)
 class NotificationThreshold:
-    """Schedule 3 threshold: notification applies if (victim under X and offender at least Y) or custody ≥ Z."""
+    """Schedule 3 threshold: (victim under X and offender at least Y) or custody of at least Z."""
 
     victim_under: int
     offender_at_least: int

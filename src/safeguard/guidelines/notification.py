@@ -8,7 +8,7 @@ convention in `durations.py` (26 weeks = 6 months).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
@@ -94,7 +94,7 @@ class NotificationResult:
     status: Status
     initial_notification_by: date
     warnings: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def period_months(self) -> int | None:
@@ -249,15 +249,13 @@ def notification_period(
         if text is not None and text not in warnings:
             warnings.append(text)
 
-    facts_used: list[Fact] = []
-    months_in_custody = custody_length.in_months() if custody_length is not None else None
     if custody_length is not None and custody_length.unit in (Unit.WEEKS, Unit.DAYS):
         notes.append(
             f"The term of {custody_length.text()} was compared with the 6- and 30-month boundaries "
             "using 52 weeks = 12 months (26 weeks = 6 months)."
         )
-        assert months_in_custody is not None
-        if abs(months_in_custody - SIX_MONTHS) <= 1 or abs(months_in_custody - THIRTY_MONTHS) <= 1:
+        months = custody_length.in_months()
+        if abs(months - SIX_MONTHS) <= 1 or abs(months - THIRTY_MONTHS) <= 1:
             warnings.append(
                 f"The term of {custody_length.text()} is close to an s.82 boundary and was given in "
                 f"{custody_length.unit.name.lower()}: check the period against the sentence as pronounced."
@@ -265,68 +263,35 @@ def notification_period(
     if suspended:
         warnings.append(SUSPENDED_OPEN_QUESTION)
 
-    indefinite = False
-    full_months: int | None = None
-    own_length: Duration | None = None
-    halvable = False
-    if disposal in (Disposal.LIFE, Disposal.IPP, Disposal.HOSPITAL_RESTRICTION_ORDER) or (
-        months_in_custody is not None and months_in_custody >= THIRTY_MONTHS
-    ):
-        indefinite = True
-        row = _indefinite_row(disposal, custody_length)
-        facts_used.append(S82_FACT)
-    elif months_in_custody is not None and months_in_custody > SIX_MONTHS:
-        full_months, halvable = 120, True
-        row = f"imprisonment for more than 6 months but less than 30 months ({_term(custody_length)})"
-        facts_used.append(S82_FACT)
-    elif months_in_custody is not None or disposal is Disposal.HOSPITAL_ORDER:
-        full_months, halvable = 84, True
-        row = (
-            f"imprisonment for 6 months or less ({_term(custody_length)})"
-            if months_in_custody is not None
-            else "hospital order without a restriction order"
-        )
-        facts_used.append(S82_FACT)
-    elif disposal is Disposal.CAUTION:
-        full_months, halvable = 24, True
-        row = "caution"
-        facts_used.append(S82_FACT)
-    elif disposal is Disposal.CONDITIONAL_DISCHARGE:
-        own_length = conditional_discharge_length
-        row = f"conditional discharge ({_term(own_length)}): the period of the conditional discharge"
-        facts_used.append(S82_FACT)
-    else:
-        full_months, halvable = 60, True
-        row = f"any other description ({disposal.value.replace('_', ' ')})"
-        facts_used.append(S82_OTHER_FACT)
-        use(S82_OTHER_FACT, "The 5-year period for any other disposal")
-
-    basis = f"Sexual Offences Act 2003 s.82: {row}"
+    row = _s82_row(disposal, custody_length, conditional_discharge_length)
+    facts_used: list[Fact] = [row.fact]
+    use(row.fact, f"The s.82 row applied ({row.words})")
+    basis = f"Sexual Offences Act 2003 s.82: {row.words}"
     period: Duration | None = None
-    if indefinite:
+    if row.indefinite:
         basis += ": indefinitely"
         if under_18:
             basis += " (indefinite requirements are not halved for a person under 18)"
             facts_used.append(S82_NOT_HALVED_FACT)
             use(S82_NOT_HALVED_FACT, "Indefinite requirements not halved for a person under 18")
-    elif own_length is not None:
-        period = own_length
-        basis += f": {own_length.text()}"
+    elif row.own_length is not None:
+        period = row.own_length
+        basis += f": {period.text()}"
         if under_18:
             basis += " (the conditional discharge's own length is not halved for a person under 18)"
             facts_used.append(S82_NOT_HALVED_FACT)
             use(S82_NOT_HALVED_FACT, "Conditional discharge length not halved for a person under 18")
     else:
-        assert full_months is not None
-        months = full_months // 2 if under_18 and halvable else full_months
-        period = _as_duration(months)
-        basis += f": {_as_duration(full_months).text()}"
-        if under_18 and halvable:
+        halve = under_18 and row.halvable
+        period = _as_duration(row.months // 2 if halve else row.months)
+        basis += f": {_as_duration(row.months).text()}"
+        if halve:
             basis += (
                 f", halved to {period.text()} because the person was under 18 on the relevant date (s.82(2))"
             )
             facts_used.append(S82_HALVING_FACT)
             use(S82_HALVING_FACT, "Halving of the notification period for a person under 18 (s.82(2))")
+    indefinite = row.indefinite
 
     review_date = None
     if indefinite:
@@ -363,6 +328,42 @@ def notification_period(
         warnings=tuple(warnings),
         notes=tuple(notes),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One row of the s.82 table as it applies to a case."""
+
+    words: str
+    fact: Fact
+    indefinite: bool = False
+    months: int = 0  # the fixed period in months, before any halving
+    halvable: bool = False
+    own_length: Duration | None = None  # a conditional discharge's own length
+
+
+def _s82_row(disposal: Disposal, custody: Duration | None, cd_length: Duration | None) -> _Row:
+    months = custody.in_months() if custody is not None else None
+    if disposal in (Disposal.LIFE, Disposal.IPP, Disposal.HOSPITAL_RESTRICTION_ORDER) or (
+        months is not None and months >= THIRTY_MONTHS
+    ):
+        return _Row(_indefinite_row(disposal, custody), S82_FACT, indefinite=True)
+    if months is not None and months > SIX_MONTHS:
+        words = f"imprisonment for more than 6 months but less than 30 months ({_term(custody)})"
+        return _Row(words, S82_FACT, months=120, halvable=True)
+    if months is not None:
+        return _Row(
+            f"imprisonment for 6 months or less ({_term(custody)})", S82_FACT, months=84, halvable=True
+        )
+    if disposal is Disposal.HOSPITAL_ORDER:
+        return _Row("hospital order without a restriction order", S82_FACT, months=84, halvable=True)
+    if disposal is Disposal.CAUTION:
+        return _Row("caution", S82_FACT, months=24, halvable=True)
+    if disposal is Disposal.CONDITIONAL_DISCHARGE:
+        words = f"conditional discharge ({_term(cd_length)}): the period of the conditional discharge"
+        return _Row(words, S82_FACT, own_length=cd_length)
+    words = f"any other description ({disposal.value.replace('_', ' ')})"
+    return _Row(words, S82_OTHER_FACT, months=60, halvable=True)
 
 
 def _term(length: Duration | None) -> str:

@@ -216,6 +216,7 @@ REQUIREMENT_FIELDS = ("type", "hours", "details")
 SHPO_FIELDS = ("length", "until_further_order", "foreign_travel_prohibition")
 
 _FRACTION = re.compile(r"^\s*(\d{1,4})\s*/\s*(\d{1,4})\s*$")
+_DECIMAL = re.compile(r"^\s*(\d?\.\d{1,6}|\d)\s*$")
 FRACTION_HELP = "a fraction such as '1/3' or a decimal between 0 and 1"
 
 
@@ -324,12 +325,16 @@ def _fraction(reader: Reader, data: Mapping[str, object], key: str, base: str) -
     result: Fraction | None = None
     if isinstance(value, str):
         match = _FRACTION.match(value)
+        decimal = _DECIMAL.match(value)
         if match and int(match.group(2)) != 0:
             result = Fraction(int(match.group(1)), int(match.group(2)))
+        elif decimal:
+            # "0.3333" means one-third: keep the nearest fraction with a small denominator.
+            result = Fraction(decimal.group(1)).limit_denominator(1000)
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        if isinstance(value, float) and value != value:  # NaN
-            result = None
-        elif isinstance(value, float) and abs(value) == float("inf"):
+        if (isinstance(value, float) and value != value) or (
+            isinstance(value, float) and abs(value) == float("inf")
+        ):  # NaN
             result = None
         else:
             result = Fraction(value).limit_denominator(1000)

@@ -119,7 +119,9 @@ SSO_PERIOD_MAXIMUM = Duration.years(2)
 
 SUSPENSION_FACTORS_AGAINST: dict[str, str] = {
     "risk_or_danger_to_the_public": "The offender presents a risk or danger to the public",
-    "punishment_only_by_immediate_custody": "Appropriate punishment can only be achieved by immediate custody",
+    "punishment_only_by_immediate_custody": (
+        "Appropriate punishment can only be achieved by immediate custody"
+    ),
     "history_of_poor_compliance": "History of poor compliance with court orders",
 }
 SUSPENSION_FACTORS_FOR: dict[str, str] = {

@@ -1,4 +1,4 @@
-"""JSON Schemas (draft 2020-12) of the sentencing and notification requests, built from the parsers' field lists."""
+"""JSON Schemas (draft 2020-12) of the sentencing and notification requests, from the parsers' field lists."""
 
 from __future__ import annotations
 

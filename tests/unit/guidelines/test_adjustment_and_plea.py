@@ -33,7 +33,9 @@ def test_position_outside_the_range_needs_a_reason(position: str) -> None:
 
 
 def test_departure_reason_allows_leaving_the_category_range() -> None:
-    result = ok(s9_request(**CAT_1A, sentence_before_plea=custody("3y"), departure_reason="exceptional mitigation"))
+    result = ok(
+        s9_request(**CAT_1A, sentence_before_plea=custody("3y"), departure_reason="exceptional mitigation")
+    )
     assert result.adjustment.within_category_range is False
     assert "reason given: exceptional mitigation" in result.adjustment.reason
 
@@ -44,16 +46,23 @@ def test_offence_range_is_checked_too() -> None:
 
 
 def test_community_order_level_is_placed_on_the_scale() -> None:
-    assert ok(s9_request(sentence_before_plea=community_order("low"))).adjustment.within_category_range is True
-    problems = refused(images_request(harm_factors=["other_indecent_images"], sentence_before_plea=community_order("low")))
+    assert (
+        ok(s9_request(sentence_before_plea=community_order("low"))).adjustment.within_category_range is True
+    )
+    problems = refused(
+        images_request(harm_factors=["other_indecent_images"], sentence_before_plea=community_order("low"))
+    )
     assert "medium-level community order to 26 weeks' custody" in problem(problems, "outside_category_range")
 
 
 def test_direction_note_when_position_contradicts_factors() -> None:
     result = ok(
-        s9_request(harm_factors=["touching_or_exposure_of_naked_genitalia_or_breasts"],
-                   sentence_before_plea=custody("18m"), mitigating_factors=["activity_did_not_take_place"])
-    )  # fmt: skip
+        s9_request(
+            harm_factors=["touching_or_exposure_of_naked_genitalia_or_breasts"],
+            sentence_before_plea=custody("18m"),
+            mitigating_factors=["activity_did_not_take_place"],
+        )
+    )
     assert "above the starting point although only mitigating factors" in " ".join(result.notes)
 
 
@@ -73,8 +82,13 @@ POSSESSION_A = {"harm_factors": ["penetrative_sexual_activity"]}
     ],
 )
 def test_2017_guideline_maximum_by_stage(stage: str, reduction: Fraction, after: str) -> None:
-    result = ok(images_request(**POSSESSION_A, sentence_before_plea=custody("12m"),
-                               plea={"stage": stage, "first_hearing_date": "2023-06-01"}))  # fmt: skip
+    result = ok(
+        images_request(
+            **POSSESSION_A,
+            sentence_before_plea=custody("12m"),
+            plea={"stage": stage, "first_hearing_date": "2023-06-01"},
+        )
+    )
     plea = result.plea
     assert plea.maximum == reduction and plea.reduction == reduction
     assert plea.sentence_after is not None and plea.sentence_after.length is not None
@@ -84,49 +98,93 @@ def test_2017_guideline_maximum_by_stage(stage: str, reduction: Fraction, after:
 
 
 def test_sliding_scale_lets_the_user_choose_within_the_band() -> None:
-    result = ok(images_request(**POSSESSION_A, sentence_before_plea=custody("12m"),
-                               plea={"stage": "after_first_stage", "first_hearing_date": "2023-06-01", "reduction": "1/6"}))  # fmt: skip
+    result = ok(
+        images_request(
+            **POSSESSION_A,
+            sentence_before_plea=custody("12m"),
+            plea={"stage": "after_first_stage", "first_hearing_date": "2023-06-01", "reduction": "1/6"},
+        )
+    )
     assert result.plea.reduction == Fraction(1, 6)
-    assert result.plea.sentence_after is not None and result.plea.sentence_after.text() == "10 months' custody"
+    assert (
+        result.plea.sentence_after is not None and result.plea.sentence_after.text() == "10 months' custody"
+    )
     assert "chosen by the user" in result.plea.reason
 
 
 def test_during_trial_may_be_reduced_to_zero() -> None:
-    result = ok(images_request(**POSSESSION_A, sentence_before_plea=custody("12m"),
-                               plea={"stage": "during_trial", "first_hearing_date": "2023-06-01", "reduction": 0}))  # fmt: skip
-    assert result.plea.sentence_after is not None and result.plea.sentence_after.text() == "12 months' custody"
+    result = ok(
+        images_request(
+            **POSSESSION_A,
+            sentence_before_plea=custody("12m"),
+            plea={"stage": "during_trial", "first_hearing_date": "2023-06-01", "reduction": 0},
+        )
+    )
+    assert (
+        result.plea.sentence_after is not None and result.plea.sentence_after.text() == "12 months' custody"
+    )
 
 
-@pytest.mark.parametrize(("stage", "too_much"), [("first_stage", "0.4"), ("after_first_stage", "1/3"), ("first_day_of_trial", "1/4")])
+@pytest.mark.parametrize(
+    ("stage", "too_much"),
+    [("first_stage", "0.4"), ("after_first_stage", "1/3"), ("first_day_of_trial", "1/4")],
+)
 def test_reduction_above_the_stage_maximum_is_refused(stage: str, too_much: str) -> None:
-    problems = refused(images_request(**POSSESSION_A, sentence_before_plea=custody("12m"),
-                                      plea={"stage": stage, "first_hearing_date": "2023-06-01", "reduction": too_much}))  # fmt: skip
+    problems = refused(
+        images_request(
+            **POSSESSION_A,
+            sentence_before_plea=custody("12m"),
+            plea={"stage": stage, "first_hearing_date": "2023-06-01", "reduction": too_much},
+        )
+    )
     assert "allowed: 0 to" in problem(problems, "above_maximum")
 
 
 @pytest.mark.parametrize(
     ("stage", "reduction"),
-    [("first_stage", Fraction(1, 3)), ("after_first_stage", Fraction(1, 4)), ("first_day_of_trial", Fraction(1, 10))],
+    [
+        ("first_stage", Fraction(1, 3)),
+        ("after_first_stage", Fraction(1, 4)),
+        ("first_day_of_trial", Fraction(1, 10)),
+    ],
 )
 def test_2007_guideline_before_june_2017(stage: str, reduction: Fraction) -> None:
     result = ok(
-        images_request(**POSSESSION_A, offence_date="2016-01-10", conviction_date="2016-09-01", sentencing_date="2016-10-01",
-                       sentence_before_plea=custody("12m"), plea={"stage": stage})
-    )  # fmt: skip
+        images_request(
+            **POSSESSION_A,
+            offence_date="2016-01-10",
+            conviction_date="2016-09-01",
+            sentencing_date="2016-10-01",
+            sentence_before_plea=custody("12m"),
+            plea={"stage": stage},
+        )
+    )
     assert result.plea.reduction == reduction
     assert "Sentencing Guidelines Council, 2007" in (result.plea.guideline or "")
 
 
 def test_plea_guideline_follows_first_hearing_not_sentencing_date() -> None:
     result = ok(
-        images_request(**POSSESSION_A, offence_date="2017-01-10", conviction_date="2017-09-01", sentencing_date="2017-10-01",
-                       sentence_before_plea=custody("12m"), plea={"stage": "first_stage", "first_hearing_date": "2017-05-31"})
-    )  # fmt: skip
+        images_request(
+            **POSSESSION_A,
+            offence_date="2017-01-10",
+            conviction_date="2017-09-01",
+            sentencing_date="2017-10-01",
+            sentence_before_plea=custody("12m"),
+            plea={"stage": "first_stage", "first_hearing_date": "2017-05-31"},
+        )
+    )
     assert "2007" in (result.plea.guideline or "")
     later = ok(
-        images_request(**POSSESSION_A, offence_date="2017-01-10", conviction_date="2017-09-01", sentencing_date="2017-10-01",
-                       sentence_before_plea=custody("12m"), plea={"stage": "first_stage", "first_hearing_date": "2017-06-01"})
-    )  # fmt: skip
+        images_request(
+            **POSSESSION_A,
+            offence_date="2017-01-10",
+            conviction_date="2017-09-01",
+            sentencing_date="2017-10-01",
+            sentence_before_plea=custody("12m"),
+            plea={"stage": "first_stage", "first_hearing_date": "2017-06-01"},
+        )
+    )
     assert "1 June 2017" in (later.plea.guideline or "")
 
 
@@ -137,16 +195,25 @@ def test_first_hearing_date_is_needed_after_june_2017() -> None:
 
 def test_2007_figures_do_not_cover_a_plea_during_trial() -> None:
     problems = refused(
-        images_request(**POSSESSION_A, offence_date="2016-01-10", conviction_date="2016-09-01", sentencing_date="2016-10-01",
-                       plea={"stage": "during_trial"})
-    )  # fmt: skip
+        images_request(
+            **POSSESSION_A,
+            offence_date="2016-01-10",
+            conviction_date="2016-09-01",
+            sentencing_date="2016-10-01",
+            plea={"stage": "during_trial"},
+        )
+    )
     assert "allowed: after_first_stage, first_day_of_trial, first_stage" in problem(problems, "not_covered")
 
 
 def test_first_hearing_must_fit_between_offence_and_conviction() -> None:
-    problems = refused(images_request(**POSSESSION_A, plea={"stage": "first_stage", "first_hearing_date": "2023-09-02"}))
+    problems = refused(
+        images_request(**POSSESSION_A, plea={"stage": "first_stage", "first_hearing_date": "2023-09-02"})
+    )
     assert "after_conviction" in problems.codes()
-    problems = refused(images_request(**POSSESSION_A, plea={"stage": "first_stage", "first_hearing_date": "2022-01-01"}))
+    problems = refused(
+        images_request(**POSSESSION_A, plea={"stage": "first_stage", "first_hearing_date": "2022-01-01"})
+    )
     assert "before_offence_date" in problems.codes()
 
 
@@ -157,7 +224,11 @@ def test_no_plea_means_no_reduction() -> None:
 
 
 def test_plea_on_a_community_order_is_explained_not_computed() -> None:
-    result = ok(s9_request(sentence_before_plea=community_order("high"),
-                           plea={"stage": "first_stage", "first_hearing_date": "2023-06-01"}))  # fmt: skip
+    result = ok(
+        s9_request(
+            sentence_before_plea=community_order("high"),
+            plea={"stage": "first_stage", "first_hearing_date": "2023-06-01"},
+        )
+    )
     assert result.plea.sentence_after == result.plea.sentence_before
     assert "does not compute it" in result.plea.reason

@@ -48,9 +48,14 @@ def test_culpability_factor_of_the_wrong_axis_is_refused() -> None:
 
 def test_factor_of_another_guideline_version_is_refused() -> None:
     problems = refused(
-        s9_request(offence_date="2010-01-10", conviction_date="2010-09-01", sentencing_date="2010-10-01",
-                   harm_factors=["other_sexual_activity"], penetrative=False)
-    )  # fmt: skip
+        s9_request(
+            offence_date="2010-01-10",
+            conviction_date="2010-09-01",
+            sentencing_date="2010-10-01",
+            harm_factors=["other_sexual_activity"],
+            penetrative=False,
+        )
+    )
     message = problem(problems, "not_defined_by_guideline")
     assert "version 2007" in message and "remove harm_factors" in message
 
@@ -63,7 +68,9 @@ def test_image_activity_must_be_one_column() -> None:
 
 
 def test_simple_possession_offence_has_only_the_possession_column() -> None:
-    problems = refused(images_request(offence="cja1988-s160", culpability_factors=["distributing_or_sharing"]))
+    problems = refused(
+        images_request(offence="cja1988-s160", culpability_factors=["distributing_or_sharing"])
+    )
     message = problem(problems, "not_available_for_offence")
     assert "possession column" in message and "making_by_simple_downloading" in message
     assert ok(images_request(offence="cja1988-s160")).culpability is not None

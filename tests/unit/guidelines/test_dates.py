@@ -125,7 +125,9 @@ def test_period_ends_the_day_before_the_corresponding_date(start: date, months: 
 
 @given(dates, st.integers(1, 1199))
 def test_longer_periods_end_later(start: date, months: int) -> None:
-    assert period_last_day(start, Duration.months(months)) < period_last_day(start, Duration.months(months + 1))
+    assert period_last_day(start, Duration.months(months)) < period_last_day(
+        start, Duration.months(months + 1)
+    )
 
 
 @given(dates.filter(lambda d: d.day == 1), st.integers(1, 1200))
@@ -137,7 +139,9 @@ def test_periods_beginning_on_the_first_fill_whole_months(start: date, months: i
 
 @given(dates, st.integers(1, 100))
 def test_year_and_month_periods_agree(start: date, years: int) -> None:
-    assert period_last_day(start, Duration.years(years)) == period_last_day(start, Duration.months(12 * years))
+    assert period_last_day(start, Duration.years(years)) == period_last_day(
+        start, Duration.months(12 * years)
+    )
 
 
 @given(dates, st.integers(1, 5000))

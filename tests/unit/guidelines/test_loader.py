@@ -73,7 +73,9 @@ def test_statuses_follow_the_spec() -> None:
 
 
 def test_s9_factors_match_the_spec() -> None:
-    s9 = next(g for g in load_library().guidelines if g.id == "sexual-activity-with-a-child" and g.version == "2014")
+    s9 = next(
+        g for g in load_library().guidelines if g.id == "sexual-activity-with-a-child" and g.version == "2014"
+    )
     assert s9.harm is not None and s9.culpability is not None
     assert [c.id for c in s9.harm.categories] == ["1", "2", "3"]
     assert [f.id for f in s9.harm.categories[0].factors] == [
@@ -151,7 +153,11 @@ def test_table_marked_verified_with_candidate_cells_is_refused(data_copy: Path) 
 
 
 def test_starting_point_outside_range_is_refused(data_copy: Path) -> None:
-    _edit(data_copy / "sexual-activity-with-a-child-2014.toml", 'starting_point = "5y"', 'starting_point = "11y"')
+    _edit(
+        data_copy / "sexual-activity-with-a-child-2014.toml",
+        'starting_point = "5y"',
+        'starting_point = "11y"',
+    )
     assert "outside_range" in _codes(data_copy)
 
 
@@ -172,7 +178,9 @@ def test_unknown_offence_and_unknown_key_are_refused(data_copy: Path) -> None:
 
 
 def test_range_above_statutory_maximum_is_refused(data_copy: Path) -> None:
-    _edit(data_copy / "sexual-activity-with-a-child-2014.toml", 'range = ["4y", "10y"]', 'range = ["4y", "15y"]')
+    _edit(
+        data_copy / "sexual-activity-with-a-child-2014.toml", 'range = ["4y", "10y"]', 'range = ["4y", "15y"]'
+    )
     codes = _codes(data_copy)
     assert "above_maximum" in codes or "outside_offence_range" in codes
 
@@ -185,7 +193,8 @@ def test_wrong_file_name_is_refused(data_copy: Path) -> None:
 def test_unavailable_table_needs_a_reason(data_copy: Path) -> None:
     _edit(
         data_copy / "sexual-activity-with-a-child-2007.toml",
-        'note = "The starting-point table of the 2007 Sentencing Guidelines Council guideline was not found in any source available to the project."',
+        'note = "The starting-point table of the 2007 Sentencing Guidelines Council guideline was not found '
+        'in any source available to the project."',
         "",
     )
     assert "required" in _codes(data_copy)
@@ -201,7 +210,11 @@ def test_fact_without_source_is_refused(data_copy: Path) -> None:
 
 
 def test_problem_fields_name_the_file_and_path(data_copy: Path) -> None:
-    _edit(data_copy / "indecent-photographs-of-children-2014.toml", 'starting_point = "6y"', 'starting_point = "6 parsecs"')
+    _edit(
+        data_copy / "indecent-photographs-of-children-2014.toml",
+        'starting_point = "6y"',
+        'starting_point = "6 parsecs"',
+    )
     with pytest.raises(GuidelineDataError) as caught:
         load_library(data_copy)
     fields = caught.value.problems.fields()

@@ -56,13 +56,19 @@ def test_r_v_featherstone_2023_ewca_crim_597() -> None:
 
 def test_court_of_appeal_case_m_making_images_wrongly_sentenced_as_distribution() -> None:
     """Making (35 A, 4 B, 53 C) by downloading is possession, not distribution (SP 3 years, range 2-5)."""
-    all_categories = ["penetrative_sexual_activity", "non_penetrative_sexual_activity", "other_indecent_images"]
+    all_categories = [
+        "penetrative_sexual_activity",
+        "non_penetrative_sexual_activity",
+        "other_indecent_images",
+    ]
     wrong = ok(images_request(harm_factors=all_categories, culpability_factors=["distributing_or_sharing"]))
     assert wrong.table.starting_point is not None and wrong.table.starting_point.text() == "3 years' custody"
     assert wrong.table.range_from is not None and wrong.table.range_from.text() == "2 years' custody"
     assert wrong.table.range_to is not None and wrong.table.range_to.text() == "5 years' custody"
 
-    right_base = images_request(harm_factors=all_categories, culpability_factors=["making_by_simple_downloading"])
+    right_base = images_request(
+        harm_factors=all_categories, culpability_factors=["making_by_simple_downloading"]
+    )
     right = ok(right_base)
     assert right.harm is not None and right.harm.category == "A"
     assert right.culpability is not None and right.culpability.category == "possession"
@@ -78,12 +84,16 @@ def test_court_of_appeal_case_m_making_images_wrongly_sentenced_as_distribution(
     result = ok({**substituted, "departure_reason": "Court of Appeal substituted a community order"})
     assert result.community_order.length == Duration.months(24)
     assert [r.type for r in result.community_order.requirements] == ["programme", "rehabilitation_activity"]
-    assert result.notification.period is None or result.notification.period.period_months == 60
+    # No child's age was reported, so whether Schedule 3 applies is unknown; if it does, 5 years.
+    assert result.notification.applies == "unknown"
+    assert result.notification.period is not None and result.notification.period.period_months == 60
 
 
 def test_ag_ref_no_106_of_2005() -> None:
     """A 2-year community-order-type disposal -> 5-year notification."""
-    result = notification_period(disposal=Disposal.COMMUNITY_ORDER, relevant_date=date(2006, 1, 1), age_at_relevant_date=30)
+    result = notification_period(
+        disposal=Disposal.COMMUNITY_ORDER, relevant_date=date(2006, 1, 1), age_at_relevant_date=30
+    )
     assert result.period_months == 60
     assert result.end_date == date(2010, 12, 31)
 

@@ -37,9 +37,15 @@ def test_version_is_chosen_by_sentencing_date_not_offence_date(sentencing_date: 
 
 def test_sentencing_date_before_any_version_is_refused() -> None:
     problems = refused(
-        s9_request(offence_date="2006-01-01", conviction_date="2007-01-01", sentencing_date="2007-05-13",
-                   offender_age_at_conviction=31, harm_factors=None, penetrative=False)
-    )  # fmt: skip
+        s9_request(
+            offence_date="2006-01-01",
+            conviction_date="2007-01-01",
+            sentencing_date="2007-05-13",
+            offender_age_at_conviction=31,
+            harm_factors=None,
+            penetrative=False,
+        )
+    )
     message = problem(problems, "before_first_guideline")
     assert "2007-05-13" in message
     assert "on or after 2007-05-14" in message
@@ -47,13 +53,21 @@ def test_sentencing_date_before_any_version_is_refused() -> None:
 
 
 def test_images_before_2014_have_no_version_in_the_data() -> None:
-    problems = refused(images_request(offence_date="2012-01-01", conviction_date="2013-01-01", sentencing_date="2013-03-01",
-                                      offender_age_at_conviction=41))  # fmt: skip
+    problems = refused(
+        images_request(
+            offence_date="2012-01-01",
+            conviction_date="2013-01-01",
+            sentencing_date="2013-03-01",
+            offender_age_at_conviction=41,
+        )
+    )
     assert "on or after 2014-04-01" in problem(problems, "before_first_guideline")
 
 
 def test_offence_date_after_sentencing_date_is_refused() -> None:
-    problems = refused(s9_request(offence_date="2024-01-01", conviction_date=None, sentencing_date="2023-12-31"))
+    problems = refused(
+        s9_request(offence_date="2024-01-01", conviction_date=None, sentencing_date="2023-12-31")
+    )
     message = problem(problems, "after_sentencing_date")
     assert "2024-01-01" in message and "on or before the sentencing date" in message
 
@@ -69,7 +83,9 @@ def test_statutory_maximum_depends_on_penetration() -> None:
 
 
 def test_indictable_only_case_cannot_be_sentenced_in_magistrates_court() -> None:
-    problems = refused(s9_request(harm_factors=["penetration_of_vagina_or_anus"], sentencing_court="magistrates_court"))
+    problems = refused(
+        s9_request(harm_factors=["penetration_of_vagina_or_anus"], sentencing_court="magistrates_court")
+    )
     assert "allowed: crown_court" in problem(problems, "indictable_only")
 
 
@@ -96,7 +112,12 @@ def test_magistrates_court_uses_the_summary_maximum() -> None:
 
 def test_penetration_must_be_known_when_the_maximum_depends_on_it() -> None:
     problems = refused(
-        s9_request(offence_date="2010-01-10", conviction_date="2010-09-01", sentencing_date="2010-10-01", harm_factors=None)
+        s9_request(
+            offence_date="2010-01-10",
+            conviction_date="2010-09-01",
+            sentencing_date="2010-10-01",
+            harm_factors=None,
+        )
     )
     assert "penetrative" in problem(problems, "required")
     conflict = refused(s9_request(harm_factors=["penetration_of_vagina_or_anus"], penetrative=False))
@@ -117,7 +138,8 @@ def _library_with_dated_maxima(tmp_path: Path) -> Path:
     )
     text = text.replace(
         '[[offences.maxima]]\ncondition = "any"\nmode = "summary"\nmaximum = "6m"',
-        '[[offences.maxima]]\ncondition = "any"\nmode = "indictment"\nmaximum = "2y"\nin_force_until = 2019-12-31\n'
+        '[[offences.maxima]]\ncondition = "any"\nmode = "indictment"\nmaximum = "2y"\n'
+        "in_force_until = 2019-12-31\n"
         'indictable_only = false\nevidence = "verified"\nsource = "test data"\n\n'
         '[[offences.maxima]]\ncondition = "any"\nmode = "summary"\nmaximum = "6m"',
     )
@@ -130,8 +152,14 @@ def test_statutory_maximum_is_chosen_by_offence_date(tmp_path: Path) -> None:
     base = images_request(offence="cja1988-s160", offender_age_at_conviction=40)
 
     def maximum(offence_date: str, conviction_date: str, sentencing_date: str) -> str:
-        request = request_from_dict({**base, "offence_date": offence_date, "conviction_date": conviction_date,
-                                     "sentencing_date": sentencing_date})  # fmt: skip
+        request = request_from_dict(
+            {
+                **base,
+                "offence_date": offence_date,
+                "conviction_date": conviction_date,
+                "sentencing_date": sentencing_date,
+            }
+        )
         assert isinstance(request, SentencingRequest)
         result = calculate(request, library)
         assert result.statutory_maximum.maximum is not None
@@ -145,11 +173,19 @@ def test_statutory_maximum_is_chosen_by_offence_date(tmp_path: Path) -> None:
 def test_no_maximum_for_the_offence_date_is_refused(tmp_path: Path) -> None:
     folder = _library_with_dated_maxima(tmp_path)
     path = folder / "offences.toml"
-    text = path.read_text(encoding="utf-8").replace("in_force_from = 2020-01-01", "in_force_from = 2020-02-01")
+    text = path.read_text(encoding="utf-8").replace(
+        "in_force_from = 2020-01-01", "in_force_from = 2020-02-01"
+    )
     path.write_text(text, encoding="utf-8")
     library = load_library(folder)
-    request = request_from_dict(images_request(offence="cja1988-s160", offence_date="2020-01-15",
-                                               conviction_date="2020-06-01", sentencing_date="2020-06-02"))  # fmt: skip
+    request = request_from_dict(
+        images_request(
+            offence="cja1988-s160",
+            offence_date="2020-01-15",
+            conviction_date="2020-06-01",
+            sentencing_date="2020-06-02",
+        )
+    )
     assert isinstance(request, SentencingRequest)
     with pytest.raises(GuidelineError) as caught:
         calculate(request, library)
@@ -158,8 +194,12 @@ def test_no_maximum_for_the_offence_date_is_refused(tmp_path: Path) -> None:
 
 def test_sentence_above_the_statutory_maximum_is_refused() -> None:
     problems = refused(
-        images_request(offence="cja1988-s160", harm_factors=["sadism"], sentence_before_plea=custody("6y"),
-                       departure_reason="test")  # fmt: skip
+        images_request(
+            offence="cja1988-s160",
+            harm_factors=["sadism"],
+            sentence_before_plea=custody("6y"),
+            departure_reason="test",
+        )
     )
     assert "up to 5 years" in problem(problems, "above_statutory_maximum")
 

@@ -31,7 +31,9 @@ def test_scale_orders_kinds_then_levels_then_lengths() -> None:
 
 def test_community_order_without_level_ranks_as_lowest_level() -> None:
     assert Sentence.community_order().rank() == LOW.rank()
-    assert within(Sentence.community_order(), Sentence.community_order(), Sentence.custody(Duration.years(10)))
+    assert within(
+        Sentence.community_order(), Sentence.community_order(), Sentence.custody(Duration.years(10))
+    )
 
 
 def test_within_is_inclusive() -> None:

@@ -29,7 +29,9 @@ S9_TABLE = [
 
 @pytest.mark.parametrize(("harm", "culpability", "start", "low", "high"), S9_TABLE)
 @pytest.mark.parametrize("offence", ["soa2003-s9", "soa2003-s10"])
-def test_s9_s10_2014_table(offence: str, harm: str, culpability: str, start: str, low: str, high: str) -> None:
+def test_s9_s10_2014_table(
+    offence: str, harm: str, culpability: str, start: str, low: str, high: str
+) -> None:
     result = ok(
         s9_request(
             offence=offence,
@@ -44,7 +46,10 @@ def test_s9_s10_2014_table(offence: str, harm: str, culpability: str, start: str
     assert table.range_from is not None and table.range_from.text() == low
     assert table.range_to is not None and table.range_to.text() == high
     assert table.status is Status.UNVERIFIED
-    assert any(f"Starting point and range for Category {harm}, Culpability {culpability}" in w for w in result.warnings)
+    assert any(
+        f"Starting point and range for Category {harm}, Culpability {culpability}" in w
+        for w in result.warnings
+    )
     assert "candidate value" in " ".join(result.warnings)
 
 
@@ -62,7 +67,10 @@ def test_s9_offence_range_is_community_order_to_10_years_secondary() -> None:
     assert result.table.offence_range_from.text() == "community order"
     assert result.table.offence_range_to is not None
     assert result.table.offence_range_to.text() == "10 years' custody"
-    assert any(w.startswith("Offence range: unverified transcription (read in a secondary source") for w in result.warnings)
+    assert any(
+        w.startswith("Offence range: unverified transcription (read in a secondary source")
+        for w in result.warnings
+    )
 
 
 IMAGE_HARM = {"A": "sadism", "B": "non_penetrative_sexual_activity", "C": "other_indecent_images"}
@@ -79,15 +87,33 @@ IMAGES_TABLE = [
     ("B", "possession", "26 weeks' custody", "high-level community order", "18 months' custody", "candidate"),
     ("B", "distribution", "1 year's custody", "26 weeks' custody", "2 years' custody", "candidate"),
     ("B", "production", "2 years' custody", "1 year's custody", "4 years' custody", "candidate"),
-    ("C", "possession", "high-level community order", "medium-level community order", "26 weeks' custody", "candidate"),
-    ("C", "distribution", "13 weeks' custody", "high-level community order", "26 weeks' custody", "candidate"),
+    (
+        "C",
+        "possession",
+        "high-level community order",
+        "medium-level community order",
+        "26 weeks' custody",
+        "candidate",
+    ),
+    (
+        "C",
+        "distribution",
+        "13 weeks' custody",
+        "high-level community order",
+        "26 weeks' custody",
+        "candidate",
+    ),
     ("C", "production", "18 weeks' custody", "high-level community order", "3 years' custody", "candidate"),
 ]
 
 
 @pytest.mark.parametrize(("category", "column", "start", "low", "high", "evidence"), IMAGES_TABLE)
-def test_indecent_images_table(category: str, column: str, start: str, low: str, high: str, evidence: str) -> None:
-    result = ok(images_request(harm_factors=[IMAGE_HARM[category]], culpability_factors=[IMAGE_COLUMN[column]]))
+def test_indecent_images_table(
+    category: str, column: str, start: str, low: str, high: str, evidence: str
+) -> None:
+    result = ok(
+        images_request(harm_factors=[IMAGE_HARM[category]], culpability_factors=[IMAGE_COLUMN[column]])
+    )
     table = result.table
     assert table.starting_point is not None and table.starting_point.text() == start
     assert table.range_from is not None and table.range_from.text() == low
