@@ -45,6 +45,8 @@ class Action:
     USERS_VIEW = "users.view"
     USERS_MANAGE = "users.manage"
     INSIGHTS_VIEW = "insights.view"
+    SENTENCING_CALCULATE = "sentencing.calculate"
+    INSTRUMENTS_SCORE = "instruments.score"
 
 
 def _grants(kind: str, role: str) -> frozenset[str]:
@@ -53,6 +55,10 @@ def _grants(kind: str, role: str) -> frozenset[str]:
         granted.add(Action.PERSON_VIEW)
         if kind in PERSON_WRITERS:
             granted |= {Action.PERSON_CREATE, Action.PERSON_EDIT, Action.PERSON_NOTE_ADD}
+    if kind in (AgencyKind.COURT, AgencyKind.PROBATION) and role in (Role.PRACTITIONER, Role.SUPERVISOR):
+        granted.add(Action.SENTENCING_CALCULATE)
+    if kind in PERSON_AGENCIES and role in (Role.PRACTITIONER, Role.SUPERVISOR) or role == Role.ANALYST:
+        granted.add(Action.INSTRUMENTS_SCORE)
     if role == Role.AUDITOR:
         granted.add(Action.AUDIT_VIEW)
     if role == Role.ADMINISTRATOR:

@@ -12,6 +12,7 @@ from tests.conftest import ROLES, sign_in
 
 ALL = ["anonymous", *ROLES]
 PERSON_VIEWERS = {"prob_prac", "prob_sup", "police_prac", "treat_prac", "court_prac"}
+SENTENCERS = {"prob_prac", "prob_sup", "court_prac"}
 PERSON_CREATORS = {"prob_prac", "prob_sup", "police_prac", "treat_prac"}
 # p_probation is linked to the probation and treatment agencies only.
 SEES_PROBATION_PERSON = {"prob_prac", "prob_sup", "treat_prac"}
@@ -75,6 +76,9 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "api-1:note_create": {"POST": {**person_record(ok=201), "anonymous": 401, "court_prac": 404}},
     "api-1:person_create": {"POST": {**{n: (201 if n in PERSON_CREATORS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:api-root": {"GET": everyone(404)},
+    "api-1:guidelines": {"GET": {**{n: (200 if n in SENTENCERS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:calculate": {"POST": {**{n: (422 if n in SENTENCERS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:notification": {"POST": {**{n: (200 if n in SENTENCERS else 403) for n in ROLES}, "anonymous": 401}},
     "healthz": {"GET": everyone(200)},
     "readyz": {"GET": everyone(200)},
 }
@@ -84,6 +88,8 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
 API_BODIES = {
     "api-1:note_create": {"body": "Synthetic test note."},
     "api-1:person_create": {"given_name": "Testy", "family_name": "Matrix", "date_of_birth": "1990-05-05"},
+    "api-1:calculate": {"offence": "unknown-offence"},
+    "api-1:notification": {"disposal": "caution", "relevant_date": "2025-01-01", "age_at_relevant_date": 30},
 }
 
 

@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError
 
 from safeguard.accounts.api import router as accounts_router
 from safeguard.accounts.api_auth import TokenAuth, VerifiedSessionAuth
+from safeguard.courts.api import router as courts_router
 from safeguard.people.api import router as people_router
 from safeguard.people.selectors import JustificationRequired
 
@@ -31,6 +32,7 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
+api.add_router("/", courts_router)
 
 
 @api.exception_handler(Http404)

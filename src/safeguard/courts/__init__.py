@@ -1,0 +1,1 @@
+"""Sentencing decision support for courts and report writers (the API over `safeguard.guidelines`)."""
