@@ -57,7 +57,7 @@ def _grants(kind: str, role: str) -> frozenset[str]:
             granted |= {Action.PERSON_CREATE, Action.PERSON_EDIT, Action.PERSON_NOTE_ADD}
     if kind in (AgencyKind.COURT, AgencyKind.PROBATION) and role in (Role.PRACTITIONER, Role.SUPERVISOR):
         granted.add(Action.SENTENCING_CALCULATE)
-    if kind in PERSON_AGENCIES and role in (Role.PRACTITIONER, Role.SUPERVISOR) or role == Role.ANALYST:
+    if (kind in PERSON_AGENCIES and role in (Role.PRACTITIONER, Role.SUPERVISOR)) or role == Role.ANALYST:
         granted.add(Action.INSTRUMENTS_SCORE)
     if role == Role.AUDITOR:
         granted.add(Action.AUDIT_VIEW)
