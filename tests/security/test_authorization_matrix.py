@@ -8,10 +8,12 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from safeguard.instruments import registry
 from tests.conftest import ROLES, sign_in
 
 ALL = ["anonymous", *ROLES]
 PERSON_VIEWERS = {"prob_prac", "prob_sup", "police_prac", "treat_prac", "court_prac"}
+SCORERS = {"prob_prac", "prob_sup", "police_prac", "treat_prac", "court_prac", "analyst"}
 SENTENCERS = {"prob_prac", "prob_sup", "court_prac"}
 PERSON_CREATORS = {"prob_prac", "prob_sup", "police_prac", "treat_prac"}
 # p_probation is linked to the probation and treatment agencies only.
@@ -79,6 +81,10 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "api-1:guidelines": {"GET": {**{n: (200 if n in SENTENCERS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:calculate": {"POST": {**{n: (422 if n in SENTENCERS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:notification": {"POST": {**{n: (200 if n in SENTENCERS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:instruments": {"GET": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:instrument": {"GET": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:score": {"POST": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:score_several": {"POST": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
     "healthz": {"GET": everyone(200)},
     "readyz": {"GET": everyone(200)},
 }
@@ -89,6 +95,8 @@ API_BODIES = {
     "api-1:note_create": {"body": "Synthetic test note."},
     "api-1:person_create": {"given_name": "Testy", "family_name": "Matrix", "date_of_birth": "1990-05-05"},
     "api-1:calculate": {"offence": "unknown-offence"},
+    "api-1:score": registry.example_input("cport"),
+    "api-1:score_several": {"instruments": ["cport"], "input": registry.example_input("cport")},
     "api-1:notification": {"disposal": "caution", "relevant_date": "2025-01-01", "age_at_relevant_date": 30},
 }
 
@@ -122,6 +130,8 @@ def kwargs_for(name: str, world) -> dict:
     for key in converters:
         if key == "pk" and name.startswith(("people:", "api-1:")):
             kwargs[key] = world.persons["probation"].pk
+        elif key == "instrument_id":
+            kwargs[key] = "cport"
         elif key == "pk":
             kwargs[key] = world.users["prob_prac"].pk
         elif key == "membership_pk":

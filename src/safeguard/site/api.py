@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from safeguard.accounts.api import router as accounts_router
+from safeguard.assessments.api import router as assessments_router
 from safeguard.accounts.api_auth import TokenAuth, VerifiedSessionAuth
 from safeguard.courts.api import router as courts_router
 from safeguard.people.api import router as people_router
@@ -33,6 +34,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
 api.add_router("/", courts_router)
+api.add_router("/", assessments_router)
 
 
 @api.exception_handler(Http404)
