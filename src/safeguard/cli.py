@@ -121,14 +121,14 @@ def _pure_commands() -> list[tuple[str, str, Any, Any]]:
     """Subcommands from the pure cores, registered when those packages are present."""
     found: list[tuple[str, str, Any, Any]] = []
     try:
-        from safeguard.instruments import cli as instruments_cli
+        import safeguard.instruments.cli as instruments_cli
 
         found.append(("score", "score risk and need instruments in batch (JSON Lines or CSV)",
                       instruments_cli.add_arguments, instruments_cli.run))
     except ImportError:
         pass
     try:
-        from safeguard.guidelines import cli as guidelines_cli
+        import safeguard.guidelines.cli as guidelines_cli
 
         found.append(("sentence", "run a sentencing-guideline calculation (JSON in, JSON out)",
                       guidelines_cli.add_sentence_arguments, guidelines_cli.run_sentence))

@@ -69,7 +69,7 @@ def score(request: HttpRequest, instrument_id: str) -> Status[dict[str, Any]]:
     _require(request)
     if instrument_id not in registry.instrument_ids():
         return _unknown(instrument_id)
-    result = registry.score(instrument_id, _json_object(request))  # type: ignore[arg-type]
+    result = registry.score(instrument_id, _json_object(request))
     body = result.to_dict()
     return Status(422 if body.get("errors") else 200, body)
 

@@ -12,8 +12,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from safeguard.accounts.api import router as accounts_router
-from safeguard.assessments.api import router as assessments_router
 from safeguard.accounts.api_auth import TokenAuth, VerifiedSessionAuth
+from safeguard.assessments.api import router as assessments_router
 from safeguard.courts.api import router as courts_router
 from safeguard.people.api import router as people_router
 from safeguard.people.selectors import JustificationRequired
