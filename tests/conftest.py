@@ -43,6 +43,7 @@ ROLES = {
     "auditor": ("admin", "auditor"),
     "admin": ("admin", "administrator"),
     "prob_admin": ("probation", "administrator"),
+    "guide_editor": ("court", "guideline_editor"),
 }
 
 

@@ -46,7 +46,12 @@ class Action:
     USERS_MANAGE = "users.manage"
     INSIGHTS_VIEW = "insights.view"
     SENTENCING_CALCULATE = "sentencing.calculate"
+    SENTENCING_CASE_VIEW = "sentencing.case.view"
+    SENTENCING_CASE_EDIT = "sentencing.case.edit"
+    GUIDELINES_MANAGE = "guidelines.manage"
     INSTRUMENTS_SCORE = "instruments.score"
+    ASSESSMENT_VIEW = "assessment.view"
+    ASSESSMENT_EDIT = "assessment.edit"
 
 
 def _grants(kind: str, role: str) -> frozenset[str]:
@@ -56,7 +61,13 @@ def _grants(kind: str, role: str) -> frozenset[str]:
         if kind in PERSON_WRITERS:
             granted |= {Action.PERSON_CREATE, Action.PERSON_EDIT, Action.PERSON_NOTE_ADD}
     if kind in (AgencyKind.COURT, AgencyKind.PROBATION) and role in (Role.PRACTITIONER, Role.SUPERVISOR):
-        granted.add(Action.SENTENCING_CALCULATE)
+        granted |= {Action.SENTENCING_CALCULATE, Action.SENTENCING_CASE_VIEW, Action.SENTENCING_CASE_EDIT}
+    if role == Role.GUIDELINE_EDITOR and kind in (AgencyKind.COURT, AgencyKind.ADMINISTRATION):
+        granted |= {Action.GUIDELINES_MANAGE, Action.SENTENCING_CALCULATE}
+    if kind in PERSON_AGENCIES and role in (Role.PRACTITIONER, Role.SUPERVISOR):
+        granted.add(Action.ASSESSMENT_VIEW)
+        if kind in PERSON_WRITERS:
+            granted.add(Action.ASSESSMENT_EDIT)
     if (kind in PERSON_AGENCIES and role in (Role.PRACTITIONER, Role.SUPERVISOR)) or role == Role.ANALYST:
         granted.add(Action.INSTRUMENTS_SCORE)
     if role == Role.AUDITOR:
@@ -129,6 +140,10 @@ def _person_child_scope(actor: Actor) -> Q:
     )
 
 
+def _own_agency_scope(actor: Actor) -> Q:
+    return Q(agency=actor.agency)
+
+
 def _audit_scope(actor: Actor) -> Q:
     if actor.is_global:
         return Q()
@@ -146,6 +161,8 @@ _SCOPES = {
     "people.Conviction": _person_child_scope,
     "people.Address": _person_child_scope,
     "people.PersonNote": _person_child_scope,
+    "assessments.Assessment": _person_child_scope,
+    "courts.SentencingCase": _own_agency_scope,
     "audit.AuditEvent": _audit_scope,
     "accounts.User": _user_scope,
 }

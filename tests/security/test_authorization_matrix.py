@@ -10,38 +10,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from safeguard.instruments import registry
 from tests.conftest import ROLES, sign_in
-
-ALL = ["anonymous", *ROLES]
-PERSON_VIEWERS = {"prob_prac", "prob_sup", "police_prac", "treat_prac", "court_prac"}
-SCORERS = {"prob_prac", "prob_sup", "police_prac", "treat_prac", "court_prac", "analyst"}
-SENTENCERS = {"prob_prac", "prob_sup", "court_prac"}
-PERSON_CREATORS = {"prob_prac", "prob_sup", "police_prac", "treat_prac"}
-# p_probation is linked to the probation and treatment agencies only.
-SEES_PROBATION_PERSON = {"prob_prac", "prob_sup", "treat_prac"}
-
-
-def everyone(status: int, anonymous: int | None = None) -> dict[str, int]:
-    result = dict.fromkeys(ROLES, status)
-    result["anonymous"] = status if anonymous is None else anonymous
-    return result
-
-
-def staff_only(allowed: set[str], ok: int = 200, other: int = 403) -> dict[str, int]:
-    result = {name: (ok if name in allowed else other) for name in ROLES}
-    result["anonymous"] = 302
-    return result
-
-
-def person_record(ok: int = 200) -> dict[str, int]:
-    result = {}
-    for name in ROLES:
-        if name not in PERSON_VIEWERS:
-            result[name] = 403
-        else:
-            result[name] = ok if name in SEES_PROBATION_PERSON else 404
-    result["anonymous"] = 302
-    return result
-
+from tests.security import matrix_assessments, matrix_courts
+from tests.security.matrix_common import (
+    ALL,
+    CALCULATORS,
+    PERSON_CREATORS,
+    PERSON_VIEWERS,
+    SCORERS,
+    everyone,
+    person_record,
+    staff_only,
+)
 
 # name of URL pattern -> method -> who -> status
 MATRIX: dict[str, dict[str, dict[str, int]]] = {
@@ -78,20 +57,24 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "api-1:note_create": {"POST": {**person_record(ok=201), "anonymous": 401, "court_prac": 404}},
     "api-1:person_create": {"POST": {**{n: (201 if n in PERSON_CREATORS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:api-root": {"GET": everyone(404)},
-    "api-1:guidelines": {"GET": {**{n: (200 if n in SENTENCERS else 403) for n in ROLES}, "anonymous": 401}},
-    "api-1:calculate": {"POST": {**{n: (422 if n in SENTENCERS else 403) for n in ROLES}, "anonymous": 401}},
-    "api-1:notification": {"POST": {**{n: (200 if n in SENTENCERS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:guidelines": {"GET": {**{n: (200 if n in CALCULATORS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:calculate": {"POST": {**{n: (422 if n in CALCULATORS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:notification": {"POST": {**{n: (200 if n in CALCULATORS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:instruments": {"GET": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:instrument": {"GET": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:score": {"POST": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:score_several": {"POST": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
     "healthz": {"GET": everyone(200)},
     "readyz": {"GET": everyone(200)},
+    **matrix_assessments.ROWS,
+    **matrix_courts.ROWS,
 }
 
 
 # Valid bodies, so that the answer reflects authorization alone (bad bodies: test_api.py).
 API_BODIES = {
+    **matrix_assessments.API_BODIES,
+    **matrix_courts.API_BODIES,
     "api-1:note_create": {"body": "Synthetic test note."},
     "api-1:person_create": {"given_name": "Testy", "family_name": "Matrix", "date_of_birth": "1990-05-05"},
     "api-1:calculate": {"offence": "unknown-offence"},

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Analyst"
     AUDITOR = "auditor", "Auditor"
     ADMINISTRATOR = "administrator", "Administrator"
+    GUIDELINE_EDITOR = "guideline_editor", "Guideline content editor"
 
 
 class SharingBasis(models.TextChoices):

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "safeguard.accounts",
     "safeguard.audit",
     "safeguard.people",
+    "safeguard.assessments",
+    "safeguard.courts",
 ]
 
 MIDDLEWARE = [

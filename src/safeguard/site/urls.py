@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("safeguard.accounts.urls")),
     path("people/", include("safeguard.people.urls")),
     path("audit/", include("safeguard.audit.urls")),
+    path("assessments/", include("safeguard.assessments.urls")),
+    path("sentencing/", include("safeguard.courts.urls")),
     path("api/v1/docs", api_docs, name="api-docs"),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
