@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,6 +11,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from safeguard.accounts.models import ApiToken, hash_token
 from safeguard.policy import Actor
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class TokenAuth(HttpBearer):
@@ -24,7 +27,10 @@ class TokenAuth(HttpBearer):
         membership = api_token.membership
         if not (membership.is_active and membership.user.is_active and membership.user.locked_at is None):
             return None
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # At most one write a minute per token: a write on every call would serialise the API.
+        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.actor = Actor(  # type: ignore[attr-defined]
             user=membership.user,
             membership=membership,
