@@ -163,8 +163,20 @@ def test_auditor_sees_and_filters_the_log(client, world):
     sign_in(client, world.users["auditor"])
     response = client.get(reverse("audit:list"), {"username": "prob_prac", "action": "person.view"})
     assert response.status_code == 200
-    shown = response.context["page"].object_list
+    shown = response.context["events"]
     assert len(shown) == 3 and {e.username for e in shown} == {"prob_prac"}
+
+
+def test_audit_log_pages_by_keyset(client, world):
+    events = _events(world, 60)
+    sign_in(client, world.users["auditor"])
+    first = client.get(reverse("audit:list"), {"action": "person.view"})
+    assert len(first.context["events"]) == 50
+    older = first.context["older_than"]
+    second = client.get(reverse("audit:list"), {"action": "person.view", "before": older})
+    ids = [e.pk for e in second.context["events"]]
+    assert ids == sorted((e.pk for e in events[:10]), reverse=True)
+    assert second.context["older_than"] is None
 
 
 def test_audit_filter_reports_a_bad_date(client, world):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -22,11 +21,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = selectors.AuditFilter(**form.cleaned_data)
     events = selectors.event_list(actor=request.actor, filters=filters)  # type: ignore[attr-defined]
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
-    page = Paginator(events, PAGE_SIZE).get_page(page_number)
+    # Keyset pagination: "older than event N" costs the same on page 1 and page 10,000,
+    # and never counts the whole (very large) table.
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        events = events.filter(pk__lt=int(before))
+    rows = list(events[: PAGE_SIZE + 1])
+    page, has_older = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     record_event(
         action="audit.search",
         actor=request.actor,  # type: ignore[attr-defined]
@@ -34,5 +35,15 @@ def event_list(request: HttpRequest) -> HttpResponse:
         details={k: str(v) for k, v in filters.__dict__.items() if v},
     )
     query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/event_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    query.pop("before", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {
+            "form": form,
+            "events": page,
+            "older_than": page[-1].pk if has_older else None,
+            "is_first_page": not before.isdigit(),
+            "query": query.urlencode(),
+        },
+    )
