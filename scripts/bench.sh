@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# `make bench`: repeatable measurements (not pass/fail). Results go in docs/performance.md by hand.
+# `make bench`: repeatable measurements (not pass/fail); copy the tables into docs/performance.md.
+# Quiet machine wanted: the figures are wall-clock on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SAFEGUARD_HOME=$PWD
+command -v wrk >/dev/null 2>&1 || { SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo; $SUDO apt-get install -y -qq wrk >/dev/null 2>&1 || true; }
+echo "== batch scoring (1,000,000 rows each of OSP/DC and Static-99R)"
 .venv/bin/python benchmarks/bench_batch.py "$@"
+echo "== API latency, 10 concurrent clients"
+.venv/bin/python benchmarks/bench_api.py --clients 10 --workers 4 --threads 3
+echo "== audit chain"
+.venv/bin/python benchmarks/bench_audit.py --events 20000
