@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 
 def today_utc() -> date:
-    """The scoring date when none is given: the calendar date in UTC, so results do not depend on the server's zone."""
+    """The scoring date when none is given: today in UTC, so results do not depend on the server's zone."""
     return datetime.now(UTC).date()
 
 

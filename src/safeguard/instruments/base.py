@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any, ClassVar, Literal
 
 from safeguard.instruments.ages import today_utc
 from safeguard.instruments.fields import NOT_AN_OBJECT, Field, FieldSet, unknown_field_errors
-from safeguard.instruments.result import ExtraValue, FieldError, ItemExplanation, Result, Scalar
+from safeguard.instruments.result import (
+    ExtraValue,
+    FieldError,
+    ItemExplanation,
+    Result,
+    Scalar,
+    head_json,
+    new_result,
+)
 
 Status = Literal["verified", "secondary", "candidate", "interpretation"]
 
@@ -119,29 +128,40 @@ class Context:
     failed_feeds: frozenset[str] = frozenset()
 
 
-class ItemRule:
+class ItemRule(dict[Any, ItemExplanation]):
     """Turns one item's answer into an explanation, sharing explanations for repeated answers.
 
     Most answers come from a small set (true/false, counts, whole-year ages), so the same
-    immutable explanation object can serve every result that gives that answer.
+    immutable explanation object can serve every result that gives that answer. It is a dict
+    from answer to explanation that fills itself: a repeated answer costs one lookup.
     """
 
-    __slots__ = ("_cache", "_limit", "_score", "name")
+    __slots__ = ("_limit", "_score", "_shown", "name")
 
-    def __init__(self, name: str, score: Callable[[Any], tuple[int | None, str]], *, cache_limit: int = 4096) -> None:
+    def __init__(
+        self,
+        name: str,
+        score: Callable[[Any], tuple[int | None, str]],
+        *,
+        cache_limit: int = 4096,
+        shown: Callable[[Any], Scalar] | None = None,
+    ) -> None:
+        """`score` maps an answer to (points, rule text); `shown` gives the displayed answer if not itself."""
+        super().__init__()
         self.name = name
         self._score = score
-        self._cache: dict[Any, ItemExplanation] = {}
+        self._shown = shown or _answer
         self._limit = cache_limit
 
-    def explain(self, answer: Any) -> ItemExplanation:
-        item = self._cache.get(answer)
-        if item is None:
-            points, rule = self._score(answer)
-            item = ItemExplanation(self.name, _answer(answer), points, rule)
-            if len(self._cache) < self._limit:
-                self._cache[answer] = item
+    def __missing__(self, answer: Any) -> ItemExplanation:
+        points, rule = self._score(answer)
+        item = ItemExplanation(self.name, self._shown(answer), points, rule)
+        if len(self) < self._limit:
+            self[answer] = item
         return item
+
+    # `rule.explain(answer)` is the dict lookup itself, so a cached answer never enters Python code.
+    explain = dict.__getitem__
 
 
 def _answer(value: Any) -> Scalar:
@@ -167,13 +187,18 @@ class Instrument(ABC):
     def __init__(self) -> None:
         self.fieldset = FieldSet(self.input_fields)
         self.id = self.meta.id
-        self._null_extras: dict[str, ExtraValue] = dict.fromkeys(self.meta.extra_keys)
+        # Extras shared between results are read-only views, so no caller can change another's result.
+        self._null_extras: Mapping[str, ExtraValue] = MappingProxyType(dict.fromkeys(self.meta.extra_keys))
         self._tables = {table.key: table for table in self.meta.tables}
+        self._heads: dict[Hashable, str] = {}
+        self._heads_verified: dict[Hashable, str] = {}
+        self._heads_unverified: dict[Hashable, str] = {}
+        self._verified_by: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {}
         # Warnings for unverified parts are fixed text, built once rather than per result.
         self._unverified_warning = {
             table.key: (
-                f"Unverified part of {self.meta.name} ({table.status}): {table.title}. "
-                f"Checked against: {table.verified_against}. Do not present this as a validated result."
+                f"Unverified ({table.status}): {table.title}; {table.verified_against}. "
+                "Not a validated result."
             )
             for table in self.meta.tables
             if not table.verified
@@ -188,7 +213,9 @@ class Instrument(ABC):
         `registry.score` to have a composite's components computed for it.
         """
         if not isinstance(data, Mapping):
-            return self.error_result([FieldError("$", NOT_AN_OBJECT, "the input must be a JSON object of field names and answers")])
+            return self.error_result(
+                [FieldError("$", NOT_AN_OBJECT, "the input must be a JSON object of field names and answers")]
+            )
         extra = data.keys() - self.fieldset.names
         errors = unknown_field_errors(extra, self.fieldset.names, self.id) if extra else []
         return self.evaluate(data, Context(today or today_utc()), errors)
@@ -222,8 +249,15 @@ class Instrument(ABC):
             extras=self._null_extras,
         )
 
-    def not_applicable(self, reason: str, *, items: tuple[ItemExplanation, ...] = (), probability: float | None = None,
-                       extras: Mapping[str, ExtraValue] | None = None, warnings: Iterable[str] = ()) -> Result:
+    def not_applicable(
+        self,
+        reason: str,
+        *,
+        items: tuple[ItemExplanation, ...] = (),
+        probability: float | None = None,
+        extras: Mapping[str, ExtraValue] | None = None,
+        warnings: Iterable[str] = (),
+    ) -> Result:
         merged = self._null_extras if not extras else {**self._null_extras, **extras}
         return Result(
             instrument=self.id,
@@ -248,27 +282,127 @@ class Instrument(ABC):
         probability: float | None,
         items: tuple[ItemExplanation, ...],
         extras: Mapping[str, ExtraValue] | None = None,
-        unverified: Iterable[str] = (),
+        unverified: tuple[str, ...] = (),
         warnings: Iterable[str] = (),
         thresholds_version: str | None = None,
+        head_key: Hashable | None = None,
     ) -> Result:
-        """A scored result. `unverified` names the tables whose unverified parts decided it."""
-        keys = [key for key in unverified if key in self._unverified_warning]
-        notes = [self._unverified_warning[key] for key in keys]
-        notes.extend(warnings)
-        return Result(
-            instrument=self.id,
-            model_version=self.meta.model_version,
-            thresholds_version=thresholds_version or self.meta.thresholds_version,
-            verified=not keys,
-            band=band,
-            points=points,
-            probability=probability,
-            items=items,
-            warnings=tuple(notes),
-            errors=(),
-            not_applicable_reason=None,
-            extras=self._null_extras if not extras else {**self._null_extras, **extras},
+        """A scored result. `unverified` names the tables whose unverified parts decided it.
+
+        `head_key`, when given, must determine band, points, probability and extras completely
+        (for example the total, where everything else follows from it): their JSON text is then
+        built once per key instead of once per result.
+        """
+        if unverified:
+            notes, verified = self._verification(unverified)
+            if warnings:
+                notes = notes + tuple(warnings)
+        else:
+            notes = tuple(warnings) if warnings else ()
+            verified = True
+        if extras is None:
+            extras = self._null_extras
+        elif tuple(extras) != self.meta.extra_keys:
+            extras = {**self._null_extras, **extras}
+        thresholds = thresholds_version or self.meta.thresholds_version
+        return new_result(
+            self.id,
+            self.meta.model_version,
+            thresholds,
+            verified,
+            band,
+            points,
+            probability,
+            items,
+            notes,
+            (),
+            None,
+            extras,
+            None
+            if head_key is None
+            else self._head(head_key, thresholds, verified, band, points, probability, extras),
+        )
+
+    def _verification(self, unverified: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+        """The warnings for the unverified tables named, and whether the result is still verified."""
+        cached = self._verified_by.get(unverified)
+        if cached is None:
+            keys = [key for key in unverified if key in self._unverified_warning]
+            cached = (tuple(self._unverified_warning[key] for key in keys), not keys)
+            self._verified_by[unverified] = cached
+        return cached
+
+    def _head(
+        self,
+        key: Hashable,
+        thresholds_version: str,
+        verified: bool,
+        band: str | None,
+        points: int | None,
+        probability: float | None,
+        extras: Mapping[str, ExtraValue],
+    ) -> str:
+        cache_key = (key, thresholds_version, verified)
+        text = self._heads.get(cache_key)
+        if text is None:
+            text = head_json(
+                self.id,
+                self.meta.model_version,
+                thresholds_version,
+                verified,
+                band,
+                points,
+                probability,
+                extras,
+                None,
+            )
+            if len(self._heads) < 4096:
+                self._heads[cache_key] = text
+        return text
+
+    def scored(
+        self,
+        band: str | None,
+        points: int | None,
+        probability: float | None,
+        items: tuple[ItemExplanation, ...],
+        extras: Mapping[str, ExtraValue],
+        warnings: tuple[str, ...] = (),
+        head_key: Hashable | None = None,
+        unverified: tuple[str, ...] = (),
+    ) -> Result:
+        """`result()` for the hot path: positional arguments and complete extras, nothing merged."""
+        if unverified:
+            notes, verified = self._verification(unverified)
+            if warnings:
+                notes = notes + warnings
+        else:
+            notes, verified = warnings, True
+        meta = self.meta
+        thresholds = meta.thresholds_version
+        head = None
+        if head_key is not None:
+            # Keyed without building tuples: one cache for verified results, one for the rest.
+            cache = self._heads_verified if verified else self._heads_unverified
+            head = cache.get(head_key)
+            if head is None:
+                head = self._head(head_key, thresholds, verified, band, points, probability, extras)
+                if len(cache) < 4096:
+                    cache[head_key] = head
+        return new_result(
+            self.id,
+            meta.model_version,
+            thresholds,
+            verified,
+            band,
+            points,
+            probability,
+            items,
+            notes,
+            (),
+            None,
+            extras,
+            head,
         )
 
     @property

@@ -1,4 +1,4 @@
-"""OSP/IIC: the HMPPS predictor of indecent-image and indirect-contact sexual reoffending (both generations)."""
+"""OSP/IIC: the HMPPS predictor of indecent-image and indirect-contact reoffending (both generations)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, TableInfo
-from safeguard.instruments.osp_common import HMPPS_SOURCE, OSP_EXAMPLE, OSP_FIELDS, OSP_SCHEMA_RULES, check_osp
+from safeguard.instruments.osp_common import (
+    HMPPS_SOURCE,
+    OSP_EXAMPLE,
+    OSP_FIELDS,
+    OSP_SCHEMA_RULES,
+    check_osp,
+)
 from safeguard.instruments.result import FieldError, ItemExplanation, Result
 
 # First matching rule wins: (description, band, probability).
@@ -15,7 +21,11 @@ RULE_ONE_IMAGE = ("1 indecent image sanction", "medium", 0.03328)
 RULE_TWO_CHILD = ("2 or more contact child sexual sanctions", "low", 0.00926)
 RULE_ONE_CHILD = ("1 contact child sexual sanction", "low", 0.00634)
 RULE_OTHERWISE = ("none of the above", "low", 0.00281)
-RULE_OTHERWISE_GEN2_ZERO = ("none of the above, and not both non-contact and contact adult sanctions", "low", 0.0)
+RULE_OTHERWISE_GEN2_ZERO = (
+    "none of the above, and not both non-contact and contact adult sanctions",
+    "low",
+    0.0,
+)
 
 _CACHE_LIMIT = 4096
 
@@ -61,21 +71,32 @@ class _IicBase(Instrument):
         reached_child_rules = images == 0
         items = [
             ItemExplanation(
-                "indecent_image_sanctions", images, None,
-                f"{images} indecent image sanction(s): " + (
-                    f"rule '{rule}' gives {band}, {probability:.3%}" if not reached_child_rules
+                "indecent_image_sanctions",
+                images,
+                None,
+                f"{images} indecent image sanction(s): "
+                + (
+                    f"rule '{rule}' gives {band}, {probability:.3%}"
+                    if not reached_child_rules
                     else "no image rule applies"
                 ),
             ),
             ItemExplanation(
-                "contact_child_sexual_sanctions", child, None,
-                (f"{child} contact child sexual sanction(s): " + (
-                    f"rule '{rule}' gives {band}, {probability:.3%}" if child else "no child rule applies"
-                )) if reached_child_rules else "not reached: an image rule already applied",
+                "contact_child_sexual_sanctions",
+                child,
+                None,
+                (
+                    f"{child} contact child sexual sanction(s): "
+                    + (f"rule '{rule}' gives {band}, {probability:.3%}" if child else "no child rule applies")
+                )
+                if reached_child_rules
+                else "not reached: an image rule already applied",
             ),
         ]
         if reached_child_rules and child == 0:
-            items.append(ItemExplanation("otherwise", None, None, f"rule '{rule}' gives {band}, {probability:.3%}"))
+            items.append(
+                ItemExplanation("otherwise", None, None, f"rule '{rule}' gives {band}, {probability:.3%}")
+            )
         outcome = (band, probability, tuple(items))
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[key] = outcome
@@ -83,11 +104,13 @@ class _IicBase(Instrument):
 
     def evaluate(self, data: Mapping[str, object], ctx: Context, errors: list[FieldError]) -> Result:
         values = self.fieldset.read(data, errors)
-        facts = check_osp(values, errors, ctx.today)
+        facts = check_osp(tuple(values.values()), errors, ctx.today)
         if errors:
             return self.error_result(errors)
         if self.generation == 2 and values["sex"] == "female" and values["has_ever_committed_sexual_offence"]:
-            item = ItemExplanation("sex", "female", None, "generation 2: a woman with a sexual history scores low, 0%")
+            item = ItemExplanation(
+                "sex", "female", None, "generation 2: a woman with a sexual history scores low, 0%"
+            )
             return self.result(band="low", points=None, probability=0.0, items=(item,))
         if not facts.applicable:
             return self.not_applicable(facts.reason or "OSP/IIC does not apply", probability=0.0)
@@ -101,12 +124,22 @@ class _IicBase(Instrument):
 class OspIic(_IicBase):
     meta = InstrumentMetadata(
         id="osp-iic",
-        name="OSP/IIC (OASys Sexual reoffending Predictor, indecent images and indirect contact), generation 1",
+        name=(
+            "OSP/IIC (OASys Sexual reoffending Predictor, indecent images and indirect contact), generation 1"
+        ),
         model_version="osp-iic-1",
         thresholds_version="osp-iic-1",
         source=HMPPS_SOURCE,
-        tables=(TableInfo("rules", "first-match rules, bands and probabilities (generation 1)", "verified",
-                          "HMPPS ARNS risk-actuarial service (open-source implementation)", HMPPS_SOURCE, "1"),),
+        tables=(
+            TableInfo(
+                "rules",
+                "first-match rules, bands and probabilities (generation 1)",
+                "verified",
+                "HMPPS ARNS risk-actuarial service (open-source implementation)",
+                HMPPS_SOURCE,
+                "1",
+            ),
+        ),
         population="Men aged 18 or over with at least one sanctioned sexual offence, assessed by HMPPS.",
         not_for=_NOT_FOR,
         reassessment_months=None,
@@ -114,7 +147,9 @@ class OspIic(_IicBase):
         bands=("low", "medium", "high", "not_applicable"),
         points_range=None,
         gives_probability=True,
-        known_limits=("Five fixed outcomes only: it ranks by image and child-contact history and nothing else.",),
+        known_limits=(
+            "Five fixed outcomes only: it ranks by image and child-contact history and nothing else.",
+        ),
     )
 
 
@@ -126,8 +161,16 @@ class IicSrp(_IicBase):
         model_version="iic-srp-2",
         thresholds_version="iic-srp-2",
         source=HMPPS_SOURCE,
-        tables=(TableInfo("rules", "first-match rules, bands and probabilities (generation 2)", "verified",
-                          "HMPPS ARNS risk-actuarial service (open-source implementation)", HMPPS_SOURCE, "2"),),
+        tables=(
+            TableInfo(
+                "rules",
+                "first-match rules, bands and probabilities (generation 2)",
+                "verified",
+                "HMPPS ARNS risk-actuarial service (open-source implementation)",
+                HMPPS_SOURCE,
+                "2",
+            ),
+        ),
         population="People aged 18 or over with at least one sanctioned sexual offence, assessed by HMPPS.",
         not_for=_NOT_FOR[1:],
         reassessment_months=None,

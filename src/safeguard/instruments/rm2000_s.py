@@ -1,4 +1,4 @@
-"""Risk Matrix 2000 sexual scale (RM2000/S): a two-step actuarial category for men convicted of a sexual offence."""
+"""Risk Matrix 2000 sexual scale (RM2000/S): a two-step actuarial category after a sexual conviction."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, 
 from safeguard.instruments.fields import Field
 from safeguard.instruments.result import FieldError, ItemExplanation, Result
 
-SOURCE = "Risk Matrix 2000 (Thornton et al.), as summarised in SAARNA publications; scoring guide not checked"
+SOURCE = "Risk Matrix 2000, as summarised in SAARNA publications; the scoring guide has not been checked"
 
 CATEGORIES = ("low", "medium", "high", "very_high")
 FACTORS = ("male_victim", "stranger_victim", "never_married", "non_contact_sexual_offence")
@@ -49,7 +49,11 @@ def _age_item(age: int) -> tuple[int, str]:
 
 def _sexual_appearances(count: int) -> tuple[int, str]:
     points = 3 if count >= 5 else 2 if count >= 3 else 1 if count == 2 else 0
-    return points, f"{count} court appearance(s) for sexual offences: {points} point(s) (1 gives 0, 2 gives 1, 3-4 give 2, 5+ give 3)"
+    return (
+        points,
+        f"{count} court appearance(s) for sexual offences: {points} point(s) (1 gives 0, 2 gives 1, "
+        "3-4 give 2, 5+ give 3)",
+    )
 
 
 def _criminal_appearances(count: int) -> tuple[int, str]:
@@ -59,7 +63,12 @@ def _criminal_appearances(count: int) -> tuple[int, str]:
 
 def _factor(label: str) -> Any:
     def score(answer: bool) -> tuple[None, str]:
-        return None, (f"{label}: counts as an aggravating factor" if answer else f"no {label}: not an aggravating factor")
+        return None, (
+            f"{label}: counts as an aggravating factor"
+            if answer
+            else f"no {label}: not an aggravating factor"
+        )
+
     return score
 
 
@@ -71,17 +80,30 @@ class Rm2000S(Instrument):
         thresholds_version="rm2000-s-candidate-1",
         source=SOURCE,
         tables=(
-            TableInfo("step1", "step 1 points and categories", "candidate",
-                      "not confirmed by any source reachable here; scoring guide not checked", SOURCE, "2000"),
-            TableInfo("step2", "step 2 aggravating factors (2 or 3 raise one category, 4 raise two)", "secondary",
-                      "secondary sources; the rule for exactly 3 factors is candidate", SOURCE, "2000"),
+            TableInfo(
+                "step1",
+                "step 1 points and categories",
+                "candidate",
+                "not confirmed by any source reachable here; scoring guide not checked",
+                SOURCE,
+                "2000",
+            ),
+            TableInfo(
+                "step2",
+                "step 2 aggravating factors (2 or 3 raise one category, 4 raise two)",
+                "secondary",
+                "secondary sources; the rule for exactly 3 factors is candidate",
+                SOURCE,
+                "2000",
+            ),
         ),
         population="Men aged 18 or over convicted of a sexual offence committed after age 16; usable for "
-                   "people convicted only of indecent-image offences.",
+        "people convicted only of indecent-image offences.",
         not_for=(
             "women (not applicable)",
             "people under 18 at assessment (not applicable)",
-            "violent or combined risk (RM2000/V and RM2000/C are not available: their items are not verified)",
+            "violent or combined risk (RM2000/V and RM2000/C are not available: their items are "
+            "not verified)",
         ),
         reassessment_months=None,
         reassessment_note="A static scale: rescore after a new conviction or when the age band changes.",
@@ -104,29 +126,63 @@ class Rm2000S(Instrument):
         ),
     )
     input_fields = (
-        Field("sex", "choice", "Sex",
-              "Optional. RM2000 is for men; for a woman the result is 'not applicable'.",
-              required=False, nullable=True, choices=("male", "female")),
+        Field(
+            "sex",
+            "choice",
+            "Sex",
+            "Optional. RM2000 is for men; for a woman the result is 'not applicable'.",
+            required=False,
+            nullable=True,
+            choices=("male", "female"),
+        ),
         Field("date_of_birth", "date", "Date of birth", "The person's date of birth."),
-        Field("assessment_date", "date", "Assessment date",
-              "The date of assessment (usually the expected release date). Defaults to today when left out.",
-              required=False, nullable=True),
-        Field("sexual_appearances", "integer", "Court appearances for sexual offences",
-              "Number of separate court appearances at which the person was sentenced for a sexual offence, "
-              "including the current one (at least 1).",
-              minimum=1, maximum=999),
-        Field("criminal_appearances", "integer", "Court appearances for any offence",
-              "Number of separate court appearances at which the person was sentenced for any criminal "
-              "offence, sexual or not, including the current one.",
-              minimum=0, maximum=999),
-        Field("male_victim", "boolean", "Any male victim",
-              "True if any sexual offence involved a male victim."),
-        Field("stranger_victim", "boolean", "Any stranger victim",
-              "True if any sexual offence involved a victim who was a stranger (not known 24 hours before)."),
-        Field("never_married", "boolean", "Single (never married)",
-              "True if the person has never been married (the scale's 'single' factor)."),
-        Field("non_contact_sexual_offence", "boolean", "Any non-contact sexual offence",
-              "True if the person has a conviction for a non-contact sexual offence (for example exposure)."),
+        Field(
+            "assessment_date",
+            "date",
+            "Assessment date",
+            "The date of assessment (usually the expected release date). Defaults to today when left out.",
+            required=False,
+            nullable=True,
+        ),
+        Field(
+            "sexual_appearances",
+            "integer",
+            "Court appearances for sexual offences",
+            "Number of separate court appearances at which the person was sentenced for a sexual offence, "
+            "including the current one (at least 1).",
+            minimum=1,
+            maximum=999,
+        ),
+        Field(
+            "criminal_appearances",
+            "integer",
+            "Court appearances for any offence",
+            "Number of separate court appearances at which the person was sentenced for any criminal "
+            "offence, sexual or not, including the current one.",
+            minimum=0,
+            maximum=999,
+        ),
+        Field(
+            "male_victim", "boolean", "Any male victim", "True if any sexual offence involved a male victim."
+        ),
+        Field(
+            "stranger_victim",
+            "boolean",
+            "Any stranger victim",
+            "True if any sexual offence involved a victim who was a stranger to the person.",
+        ),
+        Field(
+            "never_married",
+            "boolean",
+            "Single (never married)",
+            "True if the person has never been married (the scale's 'single' factor).",
+        ),
+        Field(
+            "non_contact_sexual_offence",
+            "boolean",
+            "Any non-contact sexual offence",
+            "True if the person has a conviction for a non-contact sexual offence (for example exposure).",
+        ),
     )
 
     def __init__(self) -> None:
@@ -141,8 +197,13 @@ class Rm2000S(Instrument):
         dob = values["date_of_birth"]
         assessment = values["assessment_date"] or ctx.today
         if dob is not None and assessment < dob:
-            errors.append(FieldError("assessment_date", "before_date_of_birth",
-                                     f"assessment_date ({assessment}) is before date_of_birth ({dob})"))
+            errors.append(
+                FieldError(
+                    "assessment_date",
+                    "before_date_of_birth",
+                    f"assessment_date ({assessment}) is before date_of_birth ({dob})",
+                )
+            )
         if errors:
             return self.error_result(errors)
         if values["sex"] == "female":
@@ -156,7 +217,9 @@ class Rm2000S(Instrument):
             self._criminal.explain(values["criminal_appearances"]),
         )
         step1 = sum(item.points or 0 for item in step1_items)
-        factor_items = tuple(rule.explain(values[name]) for rule, name in zip(self._factors, FACTORS, strict=True))
+        factor_items = tuple(
+            rule.explain(values[name]) for rule, name in zip(self._factors, FACTORS, strict=True)
+        )
         factors = sum(1 for name in FACTORS if values[name])
         first = step1_category(step1)
         band = final_category(first, factors)

@@ -38,7 +38,9 @@ def _percent_of(result: Result) -> Scalar:
 
 
 def _percent_field(name: str, title: str, description: str, *, required: bool) -> Field:
-    return Field(name, "number", title, description, required=required, nullable=not required, minimum=0, maximum=100)
+    return Field(
+        name, "number", title, description, required=required, nullable=not required, minimum=0, maximum=100
+    )
 
 
 class Rsr(Instrument):
@@ -49,11 +51,23 @@ class Rsr(Instrument):
         thresholds_version="rsr-bands-gen1",
         source=f"{HMPPS_SOURCE}; RSR calculator (noms-digital-studio/rsr-calculator)",
         tables=(
-            TableInfo("sum", "sum of components, female adjustment 0.38%, rounding and clamp to 0-99.99", "verified",
-                      "HMPPS ARNS risk-actuarial service and the RSR calculator", HMPPS_SOURCE, "1"),
-            TableInfo("bands", "bands: generation 1 (<3 low, 3 to <6.9 medium, >=6.9 high) and generation 2 "
-                      "(<1 low, 1 to <3 medium, 3 to <6.9 high, >=6.9 very high)", "verified",
-                      "HMPPS ARNS risk-actuarial service", HMPPS_SOURCE, "1 and 2"),
+            TableInfo(
+                "sum",
+                "sum of components, female adjustment 0.38%, rounding and clamp to 0-99.99",
+                "verified",
+                "HMPPS ARNS risk-actuarial service and the RSR calculator",
+                HMPPS_SOURCE,
+                "1",
+            ),
+            TableInfo(
+                "bands",
+                "bands: generation 1 (<3 low, 3 to <6.9 medium, >=6.9 high) and generation 2 "
+                "(<1 low, 1 to <3 medium, 3 to <6.9 high, >=6.9 very high)",
+                "verified",
+                "HMPPS ARNS risk-actuarial service",
+                HMPPS_SOURCE,
+                "1 and 2",
+            ),
         ),
         population="People aged 18 or over assessed by HMPPS (prison and probation) in England and Wales.",
         not_for=(
@@ -79,20 +93,38 @@ class Rsr(Instrument):
         ),
     )
     input_fields = (
-        _percent_field("serious_non_sexual_violence_percent", "Serious non-sexual violence (%)",
-                       "Two-year probability of serious non-sexual violent reoffending, in percent (0 to 100), "
-                       "from the validated model used by your service.", required=True),
-        _percent_field("osp_dc_percent", "OSP/DC (%)",
-                       "OSP/DC probability in percent. Leave out to have it computed from the OSP inputs.",
-                       required=False),
-        _percent_field("osp_iic_percent", "OSP/IIC (%)",
-                       "OSP/IIC probability in percent. Leave out to have it computed from the OSP inputs.",
-                       required=False),
+        _percent_field(
+            "serious_non_sexual_violence_percent",
+            "Serious non-sexual violence (%)",
+            "Two-year probability of serious non-sexual violent reoffending, in percent (0 to 100), "
+            "from the validated model used by your service.",
+            required=True,
+        ),
+        _percent_field(
+            "osp_dc_percent",
+            "OSP/DC (%)",
+            "OSP/DC probability in percent. Leave out to have it computed from the OSP inputs.",
+            required=False,
+        ),
+        _percent_field(
+            "osp_iic_percent",
+            "OSP/IIC (%)",
+            "OSP/IIC probability in percent. Leave out to have it computed from the OSP inputs.",
+            required=False,
+        ),
         SEX,
         HAS_SEXUAL_HISTORY,
-        Field("generation", "integer", "Band generation",
-              "Which published bands to apply: 1 (low, medium, high) or 2 (low, medium, high, very high). Defaults to 1.",
-              required=False, nullable=True, choices=(1, 2), default=1),
+        Field(
+            "generation",
+            "integer",
+            "Band generation",
+            "Which published bands to apply: 1 (low, medium, high) or 2 (low, medium, high, very "
+            "high). Defaults to 1.",
+            required=False,
+            nullable=True,
+            choices=(1, 2),
+            default=1,
+        ),
     )
     feeds = (
         Feed("osp-dc", "osp_dc_percent", _percent_of, required=True),
@@ -102,29 +134,51 @@ class Rsr(Instrument):
     def evaluate(self, data: Mapping[str, object], ctx: Context, errors: list[FieldError]) -> Result:
         values = self.fieldset.read(data, errors)
         for feed in self.feeds:
-            if values[feed.field] is None and feed.field not in ctx.failed_feeds and not any(
-                error.field == feed.field for error in errors
+            if (
+                values[feed.field] is None
+                and feed.field not in ctx.failed_feeds
+                and not any(error.field == feed.field for error in errors)
             ):
                 name = COMPONENT_NAMES[feed.component]
-                errors.append(FieldError(
-                    feed.field, MISSING,
-                    f"{feed.field} is required: give the {name} percentage, or score RSR through the registry "
-                    f"with the {name} inputs so it is computed",
-                ))
+                errors.append(
+                    FieldError(
+                        feed.field,
+                        MISSING,
+                        f"{feed.field} is required: give the {name} percentage, or score RSR "
+                        "through the registry "
+                        f"with the {name} inputs so it is computed",
+                    )
+                )
         if errors:
             return self.error_result(errors)
         generation = values["generation"] or 1
         female_history = values["sex"] == "female" and values["has_ever_committed_sexual_offence"] is True
         parts = [
-            explain("serious_non_sexual_violence_percent", values["serious_non_sexual_violence_percent"], None,
-                    "serious non-sexual violence percentage, given"),
-            *(explain(feed.field, values[feed.field], None, self._provenance(feed, ctx)) for feed in self.feeds),
-            explain("female_sexual_history_adjustment", female_history, None,
-                    f"a woman with a sexual history: add {FEMALE_SEXUAL_HISTORY_PERCENT}%" if female_history
-                    else "no adjustment (applies only to a woman with a sexual history)"),
+            explain(
+                "serious_non_sexual_violence_percent",
+                values["serious_non_sexual_violence_percent"],
+                None,
+                "serious non-sexual violence percentage, given",
+            ),
+            *(
+                explain(feed.field, values[feed.field], None, self._provenance(feed, ctx))
+                for feed in self.feeds
+            ),
+            explain(
+                "female_sexual_history_adjustment",
+                female_history,
+                None,
+                f"a woman with a sexual history: add {FEMALE_SEXUAL_HISTORY_PERCENT}%"
+                if female_history
+                else "no adjustment (applies only to a woman with a sexual history)",
+            ),
         ]
-        raw = (values["serious_non_sexual_violence_percent"] + values["osp_dc_percent"] + values["osp_iic_percent"]
-               + (FEMALE_SEXUAL_HISTORY_PERCENT if female_history else 0.0))
+        raw = (
+            values["serious_non_sexual_violence_percent"]
+            + values["osp_dc_percent"]
+            + values["osp_iic_percent"]
+            + (FEMALE_SEXUAL_HISTORY_PERCENT if female_history else 0.0)
+        )
         percent = round_percent(raw)
         return self.result(
             band=band_for_percent(percent, generation),

@@ -9,34 +9,67 @@ from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, 
 from safeguard.instruments.fields import Field
 from safeguard.instruments.result import FieldError, Result
 
-SOURCE = "STABLE-2007 (Hanson, Harris, Scott & Helmus), Public Safety Canada and SAARNA publications"
+SOURCE = "STABLE-2007, Public Safety Canada and SAARNA publications"
 
 ITEMS = (
-    ("significant_social_influences", "Significant social influences",
-     "The balance of positive and negative influences from the people in the person's life."),
-    ("capacity_for_relationship_stability", "Capacity for relationship stability",
-     "Problems forming and keeping stable, intimate relationships with adults."),
-    ("emotional_identification_with_children", "Emotional identification with children",
-     "Feeling emotionally closer to children than to adults. Rate only where a victim was a child; "
-     "give null when no victim was a child."),
-    ("hostility_toward_women", "Hostility toward women",
-     "Hostile or contemptuous attitudes and beliefs about women."),
-    ("general_social_rejection", "General social rejection",
-     "Feeling rejected, lonely or isolated from others."),
-    ("lack_of_concern_for_others", "Lack of concern for others",
-     "Callousness and little concern for the feelings or welfare of others."),
+    (
+        "significant_social_influences",
+        "Significant social influences",
+        "The balance of positive and negative influences from the people in the person's life.",
+    ),
+    (
+        "capacity_for_relationship_stability",
+        "Capacity for relationship stability",
+        "Problems forming and keeping stable, intimate relationships with adults.",
+    ),
+    (
+        "emotional_identification_with_children",
+        "Emotional identification with children",
+        "Feeling emotionally closer to children than to adults. Rate only where a victim was a child; "
+        "give null when no victim was a child.",
+    ),
+    (
+        "hostility_toward_women",
+        "Hostility toward women",
+        "Hostile or contemptuous attitudes and beliefs about women.",
+    ),
+    (
+        "general_social_rejection",
+        "General social rejection",
+        "Feeling rejected, lonely or isolated from others.",
+    ),
+    (
+        "lack_of_concern_for_others",
+        "Lack of concern for others",
+        "Callousness and little concern for the feelings or welfare of others.",
+    ),
     ("impulsive_acts", "Impulsive acts", "Acting on impulse without thinking of the consequences."),
-    ("poor_problem_solving", "Poor problem-solving skills",
-     "Difficulty recognising problems and finding and carrying out workable solutions."),
-    ("negative_emotionality", "Negative emotionality",
-     "Hostility, feeling victimised or ruminating on grievances when under stress."),
-    ("sex_drive_and_preoccupation", "Sex drive and preoccupation",
-     "Strong sexual urges or thoughts that take up much of the person's time."),
+    (
+        "poor_problem_solving",
+        "Poor problem-solving skills",
+        "Difficulty recognising problems and finding and carrying out workable solutions.",
+    ),
+    (
+        "negative_emotionality",
+        "Negative emotionality",
+        "Hostility, feeling victimised or ruminating on grievances when under stress.",
+    ),
+    (
+        "sex_drive_and_preoccupation",
+        "Sex drive and preoccupation",
+        "Strong sexual urges or thoughts that take up much of the person's time.",
+    ),
     ("sex_as_coping", "Sex as coping", "Using sex or sexual fantasy to manage stress or difficult feelings."),
-    ("deviant_sexual_preference", "Deviant sexual preference",
-     "Sexual interest in children, in coercive sex or in other offence-related sexual acts."),
-    ("cooperation_with_supervision", "Cooperation with supervision",
-     "How far the person engages with, is open with and complies with supervision."),
+    (
+        "deviant_sexual_preference",
+        "Deviant sexual preference",
+        "Sexual interest in children, in coercive sex or in other offence-related sexual acts.",
+    ),
+    (
+        "cooperation_with_supervision",
+        "Cooperation with supervision",
+        "How far the person engages with, is open with and complies with supervision.",
+    ),
 )
 ITEM_NAMES = tuple(name for name, _, _ in ITEMS)
 RATINGS = {0: "no problem", 1: "some problem", 2: "definite problem"}
@@ -48,6 +81,7 @@ def _rating(title: str) -> Any:
         if answer is None:
             return None, f"{title}: not rated (no victim was a child)"
         return answer, f"{title}: {answer} ({RATINGS[answer]})"
+
     return score
 
 
@@ -59,39 +93,79 @@ class Stable2007(Instrument):
         thresholds_version="none",
         source=SOURCE,
         tables=(
-            TableInfo("items", "thirteen items rated 0, 1 or 2 and summed 0-26", "candidate",
-                      "item list not confirmed by any source reachable here", SOURCE, "2007"),
-            TableInfo("no_levels", "no standalone risk levels", "verified",
-                      "the developers state STABLE-2007 has no standalone levels", SOURCE, "2007"),
+            TableInfo(
+                "items",
+                "thirteen items rated 0, 1 or 2 and summed 0-26",
+                "candidate",
+                "item list not confirmed by any source reachable here",
+                SOURCE,
+                "2007",
+            ),
+            TableInfo(
+                "no_levels",
+                "no standalone risk levels",
+                "verified",
+                "the developers state STABLE-2007 has no standalone levels",
+                SOURCE,
+                "2007",
+            ),
         ),
-        population="Adult men with a sexually motivated offence under supervision, rated from file and interview.",
+        population=(
+            "Adult men with a sexually motivated offence under supervision, rated from file and interview."
+        ),
         not_for=(
             "women (not applicable)",
             "assigning a risk band or level from STABLE-2007 alone",
             "use without the rater's training and the full coding manual",
         ),
         reassessment_months=6,
-        reassessment_note="Re-rate every six months during supervision, and sooner after a significant change.",
+        reassessment_note=(
+            "Re-rate every six months during supervision, and sooner after a significant change."
+        ),
         bands=(),
         points_range=(0, 26),
         gives_probability=False,
         known_limits=(
-            f"Each point is associated with a sexual recidivism hazard ratio of about {HAZARD_RATIO_PER_POINT} "
+            "Each point is associated with a sexual recidivism hazard ratio of about "
+            f"{HAZARD_RATIO_PER_POINT} "
             "(meta-analysis); this is a relative, not an absolute, figure.",
-            "The combined Static-99R x STABLE-2007 priority levels are not published in the spec and are not provided.",
+            "The combined Static-99R x STABLE-2007 priority levels are not published in the spec "
+            "and are not provided.",
         ),
         extra_keys=("change_since_previous", "max_points"),
         item_titles=tuple((name, title) for name, title, _ in ITEMS),
     )
     input_fields = (
-        Field("sex", "choice", "Sex", "Optional. STABLE-2007 is for men; for a woman the result is 'not applicable'.",
-              required=False, nullable=True, choices=("male", "female")),
-        *(Field(name, "integer", title, f"{text} 0 = no problem, 1 = some problem, 2 = definite problem.",
-                nullable=name == "emotional_identification_with_children", choices=(0, 1, 2))
-          for name, title, text in ITEMS),
-        Field("previous_total", "integer", "Previous STABLE-2007 total",
-              "Optional. The total from the last rating, to show the change since then.",
-              required=False, nullable=True, minimum=0, maximum=26),
+        Field(
+            "sex",
+            "choice",
+            "Sex",
+            "Optional. STABLE-2007 is for men; for a woman the result is 'not applicable'.",
+            required=False,
+            nullable=True,
+            choices=("male", "female"),
+        ),
+        *(
+            Field(
+                name,
+                "integer",
+                title,
+                f"{text} 0 = no problem, 1 = some problem, 2 = definite problem.",
+                nullable=name == "emotional_identification_with_children",
+                choices=(0, 1, 2),
+            )
+            for name, title, text in ITEMS
+        ),
+        Field(
+            "previous_total",
+            "integer",
+            "Previous STABLE-2007 total",
+            "Optional. The total from the last rating, to show the change since then.",
+            required=False,
+            nullable=True,
+            minimum=0,
+            maximum=26,
+        ),
     )
 
     def __init__(self) -> None:
@@ -114,13 +188,23 @@ class Stable2007(Instrument):
             points=points,
             probability=None,
             items=items,
-            extras={"change_since_previous": None if previous is None else points - previous, "max_points": max_points},
+            extras={
+                "change_since_previous": None if previous is None else points - previous,
+                "max_points": max_points,
+            },
             unverified=("items",),
             warnings=warnings,
         )
 
     def example_input(self) -> dict[str, Any]:
         example: dict[str, Any] = dict.fromkeys(ITEM_NAMES, 1)
-        example.update({"sex": "male", "emotional_identification_with_children": None, "hostility_toward_women": 0,
-                        "sex_as_coping": 2, "previous_total": 14})
+        example.update(
+            {
+                "sex": "male",
+                "emotional_identification_with_children": None,
+                "hostility_toward_women": 0,
+                "sex_as_coping": 2,
+                "previous_total": 14,
+            }
+        )
         return example
