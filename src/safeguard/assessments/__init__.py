@@ -1,1 +1,1 @@
-"""Risk and need assessments: the API over `safeguard.instruments` (stored assessments come next)."""
+"""Risk and need assessments: stored, immutable scored snapshots of persons over `safeguard.instruments`, and the instrument API."""

@@ -1,4 +1,4 @@
-"""Template tags that show a person's assessments on their record (filled in by the assessments app)."""
+"""Template tags that show a person's assessments on their record."""
 
 from __future__ import annotations
 
@@ -6,9 +6,24 @@ from typing import Any
 
 from django import template
 
+from safeguard import policy
+from safeguard.policy import Action
+
 register = template.Library()
 
 
 @register.inclusion_tag("assessments/_person_assessments.html")
 def person_assessments(person: Any, actor: Any) -> dict[str, Any]:
-    return {"person": person, "actor": actor, "assessments": []}
+    """Latest results and own-agency drafts; nothing the actor may not view, and no extra audit event."""
+    from safeguard.assessments.presentation import result_view
+    from safeguard.assessments.selectors import person_summary
+
+    summary = person_summary(actor=actor, person=person)
+    return {
+        "person": person,
+        "actor": actor,
+        "may_view": policy.allows(actor, Action.ASSESSMENT_VIEW),
+        "may_edit": policy.allows(actor, Action.ASSESSMENT_EDIT),
+        "summary": summary,
+        "latest": [(a, result_view(a.result or {}, a.instrument_snapshot)) for a in summary.latest],
+    }
