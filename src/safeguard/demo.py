@@ -54,6 +54,7 @@ USERS = [
     DemoUser("police.manager", "Jo", "Placeholder", "Demo Police Offender Management Unit", Role.PRACTITIONER, "Offender manager"),
     DemoUser("treatment.facilitator", "Alex", "Demo", "Demo Treatment Provider", Role.PRACTITIONER, "Group facilitator"),
     DemoUser("court.adviser", "Chris", "Testcase", "Demo Crown Court", Role.PRACTITIONER, "Legal adviser"),
+    DemoUser("guideline.editor", "Dee", "Draftwell", "Demo Crown Court", Role.GUIDELINE_EDITOR, "Guideline content editor"),
     DemoUser("prison.officer", "Lee", "Mockup", "Demo Prison", Role.PRACTITIONER, "Programmes officer"),
     DemoUser("helpline.adviser", "Robin", "Fictional", "Demo Prevention Centre North", Role.PRACTITIONER, "Helpline adviser"),
     DemoUser("analyst", "Kim", "Dataset", "Demo Analysis Team", Role.ANALYST, "Analyst"),
@@ -160,11 +161,91 @@ def ensure_persons(agencies: dict[str, Agency], count: int = 300, seed: int = 20
     return count
 
 
+# When the latest STABLE-2007 rating of each demo person falls due, in days from the day of loading:
+# two overdue, four due within the dashboard's 30 days, two later.
+STABLE_DUE_OFFSETS = (-40, -10, 5, 12, 20, 28, 60, 120)
+
+
+def ensure_assessments(agencies: dict[str, Agency]) -> int:
+    """Completed assessments for a few probation-owned men: two STABLE-2007 ratings six months
+    apart, and OSP/DC or Static-99R for some. Idempotent: nothing is added once any exist."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from safeguard.assessments import services as assessment_services
+    from safeguard.assessments.models import Assessment
+    from safeguard.guidelines.dates import add_months
+    from safeguard.instruments import registry
+    from safeguard.policy import Actor
+
+    if Assessment.objects.exists():
+        return Assessment.objects.count()
+    probation = agencies["Demo Probation Region"]
+    membership = (
+        Membership.objects.filter(user__username="probation.officer", agency=probation)
+        .select_related("user", "agency")
+        .first()
+    )
+    if membership is None:
+        return 0
+    actor = Actor(user=membership.user, membership=membership, endpoint="demo load")
+    persons = list(Person.objects.filter(owner_agency=probation, sex=Sex.MALE).order_by("reference")[: len(STABLE_DUE_OFFSETS)])
+    rng = random.Random(2007)
+    today = timezone.localdate()
+    schema = registry.input_schema("stable-2007")["properties"]
+    items = [name for name, prop in schema.items() if prop.get("enum") and name != "sex"]
+
+    def record(person: Person, instrument_id: str, inputs: dict[str, object], day: date) -> int | None:
+        try:
+            done = assessment_services.assessment_record(
+                actor=actor, person=person, instrument_id=instrument_id, inputs=inputs,
+                assessment_date=None if "assessment_date" in inputs else day,
+            )
+        except ValidationError:  # synthetic answers an instrument refuses are simply left out
+            return None
+        points = (done.result or {}).get("points")
+        return points if isinstance(points, int) else None
+
+    for index, (person, offset) in enumerate(zip(persons, STABLE_DUE_OFFSETS, strict=False)):
+        second = add_months(today + timedelta(days=offset), -6)
+        first = add_months(second, -6)
+        ratings: dict[str, int | None] = {name: rng.choice((0, 1, 1, 2)) for name in items}
+        ratings["emotional_identification_with_children"] = None if index % 3 else rng.choice((0, 1))
+        previous = record(person, "stable-2007", {"sex": "male", **ratings}, first)
+        improved = {name: max(0, value - 1) if isinstance(value, int) and rng.random() < 0.3 else value
+                    for name, value in ratings.items()}
+        record(person, "stable-2007", {"sex": "male", **improved, "previous_total": previous}, second)
+        last_offence = person.convictions.order_by("-offence_date").values_list("offence_date", flat=True).first()
+        if index % 2 == 0 and last_offence is not None:
+            record(person, "osp-dc", {
+                **registry.example_input("osp-dc"),
+                "date_of_birth": person.date_of_birth.isoformat(),
+                "contact_adult_sexual_sanctions": 0, "contact_child_sexual_sanctions": 1,
+                "non_contact_sexual_offences": rng.randint(0, 2), "indecent_image_sanctions": rng.randint(0, 3),
+                "total_sanctions": rng.randint(4, 9),
+                "date_of_most_recent_sexual_offence": last_offence.isoformat(),
+                "date_at_start_of_followup": second.isoformat(), "most_recent_offence_date": None,
+                "assessment_date": second.isoformat(),
+            }, second)
+        if index % 3 == 0:
+            record(person, "static-99r", {
+                **registry.example_input("static-99r"),
+                "date_of_birth": person.date_of_birth.isoformat(),
+                "release_date": (today + timedelta(days=200 + 30 * index)).isoformat(),
+                "unrelated_victims": rng.random() < 0.5, "stranger_victims": rng.random() < 0.3,
+            }, first)
+    return Assessment.objects.count()
+
+
 @transaction.atomic
 def load(count: int = 300) -> dict[str, int]:
     agencies = ensure_agencies()
     users = ensure_users(agencies)
     persons = ensure_persons(agencies, count=count)
+    ensure_assessments(agencies)
+    from safeguard.courts.demo import ensure_case
+
+    ensure_case(agencies["Demo Crown Court"], User.objects.get(username="court.adviser"))
     return {"agencies": len(agencies), "users": len(users), "persons": persons}
 
 

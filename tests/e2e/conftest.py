@@ -40,7 +40,8 @@ def e2e_world(transactional_db, world):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if "e2e_world" not in getattr(item, "fixturenames", ()):
+    # After the last test the test database is already gone: nothing to put back.
+    if nextitem is None or "e2e_world" not in getattr(item, "fixturenames", ()):
         return
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key

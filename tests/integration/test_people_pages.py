@@ -98,3 +98,12 @@ def test_security_headers_on_pages(client, world):
 def test_unknown_url_is_404(client, world):
     sign_in(client, world.users["prob_prac"])
     assert client.get("/no-such-page/").status_code == 404
+
+
+def test_navigation_marks_the_current_section(client, world):
+    sign_in(client, world.users["prob_prac"])
+    items = client.get(reverse("people:list")).context["nav_items"]
+    assert [i["label"] for i in items if i["active"]] == ["People"]
+    page = client.get(reverse("core:dashboard"))
+    assert [i["label"] for i in page.context["nav_items"] if i["active"]] == ["Dashboard"]
+    assert "<title>Dashboard – Safeguard</title>" in page.content.decode()

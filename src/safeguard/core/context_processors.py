@@ -12,20 +12,27 @@ from safeguard import policy
 from safeguard.policy import Action
 
 
-def navigation(actor: policy.Actor | None) -> list[dict[str, str]]:
+def navigation(actor: policy.Actor | None, path: str = "") -> list[dict[str, Any]]:
+    """Menu items the role may use; the one whose address is the longest prefix of the page is active."""
     if actor is None:
         return []
     items = [("Dashboard", "core:dashboard", Action.DASHBOARD_VIEW)]
     items += [
         ("People", "people:list", Action.PERSON_VIEW),
+        ("Sentencing", "courts:case-list", Action.SENTENCING_CASE_VIEW),
+        ("Guidelines", "courts:guideline-list", Action.GUIDELINES_MANAGE),
         ("Audit log", "audit:list", Action.AUDIT_VIEW),
         ("Users", "accounts:user-list", Action.USERS_VIEW),
     ]
-    return [
-        {"label": label, "url": reverse(name)}
+    entries: list[dict[str, Any]] = [
+        {"label": label, "url": reverse(name), "active": False}
         for label, name, action in items
         if policy.allows(actor, action)
     ]
+    matches = [e for e in entries if path.startswith(e["url"])]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
+    return entries
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -34,5 +41,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "service_name": "Safeguard",
         "demo_mode": settings.DEMO_MODE,
         "actor": actor,
-        "nav_items": navigation(actor),
+        "nav_items": navigation(actor, request.path),
     }

@@ -1,15 +1,24 @@
-"""API: stateless sentencing-guideline calculations. No personal data is read or stored here."""
+"""API: stateless sentencing-guideline calculations, and the sentencing cases of the actor's agency.
+
+The stateless endpoints read and store no personal data. Cases and scenarios go through the same
+selectors, services and policy as the pages (own agency only; every read and write audited).
+Calculations use the guideline data in use: the packaged files plus accepted uploads.
+"""
 
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from ninja import Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
 
 from safeguard import policy
+from safeguard.courts import library, report, selectors, services
+from safeguard.courts.models import CaseScenario, SentencingCase
 from safeguard.guidelines import (
     Problems,
     calculate_from_dict,
@@ -43,7 +52,7 @@ def _invalid_json() -> Status[dict[str, Any]]:
 def guidelines(request: HttpRequest) -> list[dict[str, Any]]:
     if not policy.allows(request.actor, Action.SENTENCING_CALCULATE):  # type: ignore[attr-defined]
         raise PermissionDenied
-    return list(list_guidelines())
+    return list(list_guidelines(library.current().library))
 
 
 @router.post(
@@ -56,7 +65,7 @@ def calculate(request: HttpRequest) -> Status[dict[str, Any]]:
     data = _body(request)
     if not isinstance(data, dict):
         return _invalid_json()
-    outcome = calculate_from_dict(data)
+    outcome = calculate_from_dict(data, library.current().library)
     return Status(422 if isinstance(outcome, Problems) else 200, outcome.to_dict())
 
 
@@ -74,3 +83,197 @@ def notification(request: HttpRequest) -> Status[dict[str, Any]]:
         return _invalid_json()
     payload = dict(notification_from_dict(data))
     return Status(422 if payload.get("errors") else 200, payload)
+
+
+# --- cases and scenarios --------------------------------------------------------------------------
+
+
+class PersonRef(Schema):
+    id: uuid.UUID
+    reference: str
+    given_name: str
+    family_name: str
+
+
+class ScenarioOut(Schema):
+    id: int
+    label: str
+    proposed: bool
+    request: dict[str, Any]
+    sso_requirements: list[str]
+    result: dict[str, Any] | None
+    problems: list[dict[str, str]]
+    warnings: list[str]
+    banner: str | None
+    calculated_at: datetime | None
+    engine_version: str
+    guideline_id: str
+    guideline_version: str
+    library_signature: str
+    data_fingerprint: str
+
+
+class CaseSummary(Schema):
+    id: int
+    title: str
+    person: PersonRef | None
+    agency: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseOut(CaseSummary):
+    suitability: str
+    proposal: str
+    scenarios: list[ScenarioOut]
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[CaseSummary]
+
+
+class CaseIn(Schema):
+    title: str = Field("", max_length=200)
+    person_id: uuid.UUID | None = None
+
+
+class ScenarioIn(Schema):
+    label: str = Field(..., min_length=1, max_length=120)
+    request: dict[str, Any]
+    sso_requirements: list[str] = Field(default_factory=list, max_length=20)
+    proposed: bool = False
+
+
+def _person(case: SentencingCase) -> PersonRef | None:
+    person = case.person
+    if person is None:
+        return None
+    return PersonRef(id=person.pk, reference=person.reference, given_name=person.given_name, family_name=person.family_name)
+
+
+def _summary_fields(case: SentencingCase) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "title": case.title,
+        "person": _person(case),
+        "agency": case.agency.name,
+        "created_by": case.created_by.username,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+    }
+
+
+def _scenario(scenario: CaseScenario) -> ScenarioOut:
+    result = scenario.result_data
+    return ScenarioOut(
+        id=scenario.pk,
+        label=scenario.label,
+        proposed=scenario.proposed,
+        request=scenario.request or {},
+        sso_requirements=list(scenario.sso_requirements or []),
+        result=result,
+        problems=list(scenario.problems or []),
+        warnings=[str(w) for w in (result or {}).get("warnings") or []],
+        banner=(result or {}).get("banner"),
+        calculated_at=scenario.calculated_at,
+        engine_version=scenario.engine_version,
+        guideline_id=scenario.guideline_id,
+        guideline_version=scenario.guideline_version,
+        library_signature=scenario.library_signature,
+        data_fingerprint=scenario.data_fingerprint,
+    )
+
+
+def _case(case: SentencingCase) -> CaseOut:
+    return CaseOut(
+        **_summary_fields(case),
+        suitability=str(case.suitability or ""),
+        proposal=str(case.proposal or ""),
+        scenarios=[_scenario(s) for s in case.scenarios.all()],
+    )
+
+
+@router.get("/sentencing/cases", response=CasePage, summary="Your agency's sentencing cases, newest first")
+def case_list(
+    request: HttpRequest,
+    page: int = Query(1, ge=1, le=100000),  # type: ignore[type-arg]
+) -> CasePage:
+    result = selectors.case_list(actor=request.actor, page=page)  # type: ignore[attr-defined]
+    return CasePage(
+        count=result.paginator.count,
+        page=result.number,
+        pages=result.paginator.num_pages,
+        results=[CaseSummary(**_summary_fields(c)) for c in result.object_list],
+    )
+
+
+@router.post(
+    "/sentencing/cases",
+    response={201: CaseOut},
+    summary="Start a case for a person your agency can see, or an unnamed scenario (give a title)",
+)
+def case_create(request: HttpRequest, payload: CaseIn) -> Status[CaseOut]:
+    case = services.case_create(actor=request.actor, person_id=payload.person_id, title=payload.title)  # type: ignore[attr-defined]
+    return Status(201, _case(case))
+
+
+@router.get("/sentencing/cases/{case_id}", response=CaseOut, summary="One case with its scenarios and results")
+def case_detail(request: HttpRequest, case_id: int) -> CaseOut:
+    case = selectors.case_open(actor=request.actor, pk=case_id)  # type: ignore[attr-defined]
+    return _case(case)
+
+
+def _refused(problems: list[dict[str, str]]) -> Status[dict[str, Any]]:
+    return Status(422, {"errors": problems})
+
+
+@router.post(
+    "/sentencing/cases/{case_id}/scenarios",
+    response={201: ScenarioOut, 422: dict[str, Any]},
+    summary="Add a scenario: a complete engine request, calculated now (refused with every problem)",
+)
+def scenario_create(request: HttpRequest, case_id: int, payload: ScenarioIn) -> Status[Any]:
+    actor = request.actor  # type: ignore[attr-defined]
+    case = selectors.case_for_change(actor=actor, pk=case_id)
+    try:
+        scenario = services.scenario_put(
+            actor=actor, case=case, scenario=None, label=payload.label, request=payload.request,
+            sso_requirements=payload.sso_requirements, proposed=payload.proposed,
+        )  # fmt: skip
+    except services.Refused as refused:
+        return _refused(refused.problems)
+    return Status(201, _scenario(scenario))
+
+
+@router.put(
+    "/sentencing/cases/{case_id}/scenarios/{scenario_id}",
+    response={200: ScenarioOut, 422: dict[str, Any]},
+    summary="Replace a scenario's request and recalculate it",
+)
+def scenario_update(request: HttpRequest, case_id: int, scenario_id: int, payload: ScenarioIn) -> Status[Any]:
+    actor = request.actor  # type: ignore[attr-defined]
+    case, scenario = selectors.scenario_for_change(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
+    try:
+        saved = services.scenario_put(
+            actor=actor, case=case, scenario=scenario, label=payload.label, request=payload.request,
+            sso_requirements=payload.sso_requirements, proposed=payload.proposed,
+        )  # fmt: skip
+    except services.Refused as refused:
+        return _refused(refused.problems)
+    return Status(200, _scenario(saved))
+
+
+@router.get(
+    "/sentencing/cases/{case_id}/report.pdf",
+    summary="The pre-sentence report as a PDF",
+    response={200: None},
+    openapi_extra={"responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}}},
+)
+def case_report_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    case, risk = selectors.case_report(actor=actor, pk=case_id, purpose="sentencing.report.pdf")
+    return report.pdf_response(actor=actor, case=case, risk=risk)

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safeguard.courts import views
 
 app_name = "courts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case-list"),
+    path("new/", views.case_create, name="case-create"),
+    path("<int:case_id>/", views.case_detail, name="case-detail"),
+    path("<int:case_id>/report-details/", views.case_edit, name="case-edit"),
+    path("<int:case_id>/compare/", views.case_compare, name="case-compare"),
+    path("<int:case_id>/report/", views.case_report, name="case-report"),
+    path("<int:case_id>/report.pdf", views.case_report_pdf, name="case-report-pdf"),
+    path("<int:case_id>/scenarios/new/", views.scenario_create, name="scenario-create"),
+    path("<int:case_id>/scenarios/<int:scenario_id>/", views.scenario_detail, name="scenario-detail"),
+    path("<int:case_id>/scenarios/<int:scenario_id>/<slug:step>/", views.scenario_step, name="scenario-step"),
+    path("guidelines/", views.guideline_list, name="guideline-list"),
+    path("guidelines/upload/", views.guideline_upload, name="guideline-upload"),
+    path("guidelines/uploads/<int:upload_id>/", views.guideline_upload_detail, name="guideline-upload-detail"),
+    path(
+        "guidelines/<slug:guideline_id>/<str:version>/verify/", views.guideline_verify, name="guideline-verify"
+    ),
+]

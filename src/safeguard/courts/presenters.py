@@ -1,0 +1,436 @@
+"""Turns the engine's result dicts into rows for pages and the report. No figure is computed here:
+every figure, reason, source and status is read from the result the engine returned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from safeguard.courts.models import CaseScenario, GuidelineVerification, SentencingCase, VerifiedPart
+from safeguard.guidelines import Duration
+from safeguard.guidelines.engine import fraction_words
+from safeguard.guidelines.rules import COMMUNITY_REQUIREMENTS
+
+# Requirements that are treatment (the comparison's "treatment included" column).
+TREATMENT_REQUIREMENTS = ("programme", "mental_health_treatment", "drug_rehabilitation", "alcohol_treatment")
+PROGRAMME_WAITING_TIME_UNKNOWN = "Not known: Safeguard holds no programme waiting times yet"
+UNVERIFIED = "unverified transcription"
+
+
+def duration_text(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        return Duration.parse(value).text()
+    except ValueError:
+        return value
+
+
+def fraction_text(value: object) -> str:
+    if not isinstance(value, str) or "/" not in value:
+        return str(value or "")
+    top, bottom = value.split("/", 1)
+    try:
+        return fraction_words(Fraction(int(top), int(bottom)))
+    except (ValueError, ZeroDivisionError):
+        return value
+
+
+def date_text(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{day.day} {day:%B %Y}"
+
+
+def sentence_text(value: object) -> str:
+    return str(value.get("text", "")) if isinstance(value, dict) else ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a calculation: what it is, the rule or reason, where it comes from, its status."""
+
+    step: str
+    label: str
+    figure: str
+    reason: str
+    source: str
+    status: str
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def unverified(self) -> bool:
+        return self.status == UNVERIFIED
+
+
+def _answer(value: object) -> str:
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if value is None:
+        return "Not answered"
+    return str(value)
+
+
+def notification_text(result: dict[str, Any] | None) -> str:
+    """The notification period in a few words: the period, its end and the review, or why none."""
+    if not result:
+        return "Not determined"
+    notification = result.get("notification") or {}
+    period = notification.get("period")
+    applies = notification.get("applies")
+    if applies == "no":
+        return "No notification requirements (Schedule 3 threshold not met)"
+    if not period:
+        return "Not determined"
+    if period.get("indefinite"):
+        text = "Indefinite"
+        if period.get("review_date"):
+            text += f"; first review from {date_text(period['review_date'])}"
+    else:
+        text = f"{period.get('period')} (to {date_text(period.get('end_date'))})"
+    if applies == "unknown":
+        text = f"If Schedule 3 applies: {text}"
+    return text
+
+
+def figures(result: dict[str, Any]) -> list[Figure]:
+    """Every figure of a result in the order of the steps, each with its reason, source and status."""
+    rows: list[Figure] = []
+    guideline = result.get("guideline") or {}
+    rows.append(
+        Figure(
+            "offence",
+            "Guideline version",
+            f"{guideline.get('title')} (version {guideline.get('version')}), in force from "
+            f"{date_text(guideline.get('effective_from'))}",
+            "The version in force on the sentencing date (the latest effective on or before it).",
+            f"{guideline.get('publication')}; transcription: {guideline.get('source')}",
+            str(guideline.get("status", "")),
+        )
+    )
+    maximum = result.get("statutory_maximum") or {}
+    rows.append(
+        Figure(
+            "offence",
+            "Statutory maximum",
+            duration_text(maximum.get("maximum")) or "Not recorded",
+            str(maximum.get("reason", "")),
+            str(maximum.get("source", "")),
+            str(maximum.get("status") or ""),
+        )
+    )
+    for key in ("harm", "culpability"):
+        section = result.get(key)
+        if section:
+            rows.append(
+                Figure(
+                    "factors",
+                    str(section.get("label")),
+                    str(section.get("category_label")),
+                    str(section.get("reason")),
+                    str(section.get("source")),
+                    str(section.get("status")),
+                    [str(f.get("label")) for f in section.get("factors") or []],
+                )
+            )
+    table = result.get("table") or {}
+    if table.get("available") and table.get("starting_point"):
+        figure = (
+            f"Starting point {sentence_text(table.get('starting_point'))}; category range "
+            f"{sentence_text(table.get('range_from'))} to {sentence_text(table.get('range_to'))}"
+        )
+    elif table.get("available"):
+        figure = "Not determined"
+    else:
+        figure = "No starting-point table in the data"
+    details = []
+    if table.get("offence_range_from"):
+        details.append(
+            f"Offence range: {sentence_text(table.get('offence_range_from'))} to "
+            f"{sentence_text(table.get('offence_range_to'))}"
+        )
+    rows.append(
+        Figure(
+            "category",
+            "Starting point and range",
+            figure,
+            str(table.get("reason", "")),
+            str(table.get("source", "")),
+            str(table.get("status") or ""),
+            details,
+        )
+    )
+    adjustment = result.get("adjustment") or {}
+    details = [f"Aggravating: {f['label']}" for f in adjustment.get("aggravating") or []]
+    details += [f"Mitigating: {f['label']}" for f in adjustment.get("mitigating") or []]
+    details += [f"Other factor noted: {text}" for text in adjustment.get("other_factors") or []]
+    if adjustment.get("departure_reason"):
+        details.append(f"Reason for going outside the range: {adjustment['departure_reason']}")
+    rows.append(
+        Figure(
+            "position",
+            "Position after aggravating and mitigating factors",
+            sentence_text(adjustment.get("sentence")) or "Not determined",
+            str(adjustment.get("reason", "")),
+            str(adjustment.get("source", "")),
+            str(adjustment.get("status") or ""),
+            details,
+        )
+    )
+    plea = result.get("plea") or {}
+    if plea.get("guideline"):
+        figure = (
+            f"Reduction of {fraction_text(plea.get('reduction'))}: {sentence_text(plea.get('sentence_before'))} "
+            f"becomes {sentence_text(plea.get('sentence_after'))}"
+        )
+    else:
+        figure = "No guilty plea: no reduction"
+    rows.append(
+        Figure(
+            "plea", "Guilty plea", figure, str(plea.get("reason", "")), str(plea.get("source", "")),
+            str(plea.get("status") or ""),
+        )
+    )  # fmt: skip
+    threshold = result.get("custody_threshold") or {}
+    answers = []
+    for question in threshold.get("questions") or []:
+        answers.append(f"{question.get('question')} {_answer(question.get('answer'))}")
+    rows.append(
+        Figure(
+            "threshold",
+            "Custody threshold",
+            "; ".join(answers[:2]) if answers else "Not answered",
+            f"{threshold.get('reason', '')} {threshold.get('principle', '')}".strip(),
+            str(threshold.get("source", "")),
+            str(threshold.get("status") or ""),
+            answers[2:],
+        )
+    )
+    suspension = result.get("suspension") or {}
+    if not suspension.get("applicable"):
+        figure = "Not applicable: the sentence is not custodial"
+    elif suspension.get("suspended"):
+        figure = f"Suspended; operational period {duration_text(suspension.get('operational_period'))}"
+        if suspension.get("supervision_period"):
+            figure += f", supervision period {duration_text(suspension.get('supervision_period'))}"
+    elif suspension.get("available"):
+        figure = "Not suspended (the term could be)"
+    else:
+        figure = "Cannot be suspended"
+    details = [f"For suspension: {f['label']}" for f in suspension.get("factors_for") or [] if f.get("selected")]
+    details += [
+        f"Against suspension: {f['label']}" for f in suspension.get("factors_against") or [] if f.get("selected")
+    ]
+    rows.append(
+        Figure(
+            "suspension", "Suspension", figure, str(suspension.get("reason", "")), str(suspension.get("source", "")),
+            str(suspension.get("status") or ""), details,
+        )
+    )  # fmt: skip
+    community = result.get("community_order") or {}
+    if community.get("applicable"):
+        parts = []
+        if community.get("level"):
+            parts.append(f"{community['level']} level")
+        if community.get("length"):
+            parts.append(f"length {duration_text(community['length'])}")
+        figure = "Community order" + (f" ({', '.join(parts)})" if parts else "")
+        details = [
+            r["label"] + (f", {r['hours']} hours" if r.get("hours") else "") for r in community.get("requirements") or []
+        ]
+    else:
+        figure, details = "Not a community order", []
+    rows.append(
+        Figure(
+            "community", "Community order", figure, str(community.get("reason", "")), str(community.get("source", "")),
+            str(community.get("status") or ""), details,
+        )
+    )  # fmt: skip
+    sentence = result.get("sentence") or {}
+    rows.append(
+        Figure(
+            "suspension",
+            "Sentence",
+            str(sentence.get("text", "")),
+            str(sentence.get("reason", "")),
+            "The figures above",
+            str(result.get("status", "")),
+        )
+    )
+    notification = result.get("notification") or {}
+    period = notification.get("period") or {}
+    reason = str(notification.get("reason", ""))
+    if period.get("basis"):
+        reason += f" {period['basis']}"
+    details = []
+    if period.get("initial_notification_by"):
+        details.append(f"Initial notification by {date_text(period['initial_notification_by'])}")
+    details += [str(w) for w in period.get("notes") or []]
+    statuses = {str(notification.get("status") or ""), str(period.get("status") or "")}
+    rows.append(
+        Figure(
+            "notification",
+            "Notification period",
+            notification_text(result),
+            reason.strip(),
+            "; ".join(s for s in (str(notification.get("source", "")), "Sexual Offences Act 2003 s.82") if s),
+            UNVERIFIED if UNVERIFIED in statuses else "verified",
+            details,
+        )
+    )
+    for order in result.get("ancillary_orders") or []:
+        if order.get("requested"):
+            length = "until further order" if order.get("until_further_order") else duration_text(order.get("length"))
+            figure = f"Proposed: {length}" + (
+                "; with a foreign travel prohibition" if order.get("foreign_travel_prohibition") else ""
+            )
+        else:
+            figure = "To consider"
+        rows.append(
+            Figure(
+                "notification", str(order.get("name")), figure, str(order.get("reason", "")),
+                str(order.get("source", "")), str(order.get("status") or ""),
+            )
+        )  # fmt: skip
+    return rows
+
+
+def treatment(scenario: CaseScenario) -> list[str]:
+    """Treatment requirements the scenario includes: of a community order (checked by the engine)
+    or recorded for a suspended sentence order (not checked by the engine)."""
+    result = scenario.result_data or {}
+    found: list[str] = []
+    community = result.get("community_order") or {}
+    if community.get("applicable"):
+        found += [str(r["label"]) for r in community.get("requirements") or [] if r.get("type") in TREATMENT_REQUIREMENTS]
+    if (result.get("suspension") or {}).get("suspended"):
+        found += [
+            f"{COMMUNITY_REQUIREMENTS[r]} (suspended sentence order)"
+            for r in scenario.sso_requirements
+            if r in TREATMENT_REQUIREMENTS and r in COMMUNITY_REQUIREMENTS
+        ]
+    return found
+
+
+def includes_programme(scenario: CaseScenario) -> bool:
+    result = scenario.result_data or {}
+    community = result.get("community_order") or {}
+    in_order = community.get("applicable") and any(
+        r.get("type") == "programme" for r in community.get("requirements") or []
+    )
+    in_sso = (result.get("suspension") or {}).get("suspended") and "programme" in scenario.sso_requirements
+    return bool(in_order or in_sso)
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    scenario: CaseScenario
+    sentence: str
+    notification: str
+    treatment: list[str]
+    programme_waiting_time: str
+    verified: bool
+    outstanding: int
+
+
+def comparison(scenarios: list[CaseScenario]) -> list[ComparisonRow]:
+    rows = []
+    for scenario in scenarios:
+        result = scenario.result_data
+        rows.append(
+            ComparisonRow(
+                scenario=scenario,
+                sentence=str((result or {}).get("sentence", {}).get("text", "")) if result else "Not determined",
+                notification=notification_text(result),
+                treatment=treatment(scenario),
+                programme_waiting_time=PROGRAMME_WAITING_TIME_UNKNOWN
+                if includes_programme(scenario)
+                else "No programme in this scenario",
+                verified=bool(result and result.get("verified")),
+                outstanding=len(scenario.problems or []),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class VerificationNote:
+    record: GuidelineVerification
+    part_label: str
+    still_unverified_in_data: bool
+
+
+def verification_notes(result: dict[str, Any] | None, records: list[GuidelineVerification]) -> list[VerificationNote]:
+    """Verification records for the guideline version a result used, and whether the data in use
+    still marks that part unverified (then the engine's warning stands)."""
+    if not result:
+        return []
+    guideline = result.get("guideline") or {}
+    notes = []
+    for record in records:
+        if record.guideline_id != guideline.get("id") or record.version != guideline.get("version"):
+            continue
+        if record.table_id == VerifiedPart.TABLE:
+            status = (result.get("table") or {}).get("status")
+        elif record.table_id in (VerifiedPart.HARM, VerifiedPart.CULPABILITY):
+            status = (result.get(record.table_id) or {}).get("status")
+        else:
+            status = UNVERIFIED
+        notes.append(VerificationNote(record, record.get_table_id_display(), status == UNVERIFIED))
+    return notes
+
+
+def offence_analysis(scenario: CaseScenario) -> list[tuple[str, str]]:
+    """The offence as entered and as the engine read it: label, value pairs."""
+    request = scenario.request or {}
+    result = scenario.result_data or {}
+    offence = result.get("offence") or {}
+    rows: list[tuple[str, str]] = []
+    if offence:
+        rows.append(("Offence", f"{offence.get('title')} ({offence.get('statute')})"))
+    elif request.get("offence"):
+        rows.append(("Offence", str(request["offence"])))
+    court = {"crown_court": "Crown Court", "magistrates_court": "Magistrates' court"}.get(
+        str(request.get("sentencing_court", "")), "Not stated"
+    )
+    rows.append(("Sentencing court", court))
+    for key, label in (
+        ("offence_date", "Offence date"),
+        ("conviction_date", "Conviction date"),
+        ("sentencing_date", "Sentencing date"),
+    ):
+        if request.get(key):
+            rows.append((label, date_text(request[key])))
+    if request.get("offender_age_at_offence") is not None:
+        rows.append(("Age at the offence", str(request["offender_age_at_offence"])))
+    if request.get("victim_age") is not None:
+        rows.append(("Age of the child at the offence", str(request["victim_age"])))
+    for key in ("harm", "culpability"):
+        section = result.get(key)
+        if section:
+            factors = "; ".join(str(f.get("label")) for f in section.get("factors") or []) or "none selected"
+            rows.append((str(section.get("label")), f"{section.get('category_label')} (factors: {factors})"))
+    adjustment = result.get("adjustment") or {}
+    for key, label in (("aggravating", "Aggravating factors"), ("mitigating", "Mitigating factors")):
+        chosen = [str(f.get("label")) for f in adjustment.get(key) or []]
+        if chosen:
+            rows.append((label, "; ".join(chosen)))
+    if adjustment.get("other_factors"):
+        rows.append(("Other factors noted", "; ".join(adjustment["other_factors"])))
+    for consideration in result.get("considerations") or []:
+        rows.append(("Consideration named by the guideline", str(consideration)))
+    return rows
+
+
+def primary_scenario(case: SentencingCase, scenarios: list[CaseScenario]) -> CaseScenario | None:
+    """The proposed scenario, or else the first with a result."""
+    proposed = next((s for s in scenarios if s.proposed), None)
+    return proposed or next((s for s in scenarios if s.result_data), None)

@@ -1,0 +1,89 @@
+"""The pre-sentence report: one context for the printable page and the PDF (WeasyPrint).
+
+The PDF is rendered from the same report body with a stylesheet read from this app's static files;
+WeasyPrint is given a fetcher that refuses every URL, so rendering never makes a request.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from safeguard.courts import integrations, presenters, selectors
+from safeguard.courts.models import SentencingCase
+from safeguard.policy import Actor
+
+STATIC = Path(__file__).parent / "static" / "courts"
+PDF_STYLESHEET = STATIC / "report-pdf.css"
+
+
+def context(*, actor: Actor, case: SentencingCase, risk: integrations.RiskSection) -> dict[str, Any]:
+    scenarios = list(case.scenarios.all())
+    primary = presenters.primary_scenario(case, scenarios)
+    result = primary.result_data if primary else None
+    records = (
+        list(selectors.verifications(guideline_id=primary.guideline_id, version=primary.guideline_version))
+        if primary
+        else []
+    )
+    calculated = [s for s in scenarios if s.result_data]
+    return {
+        "case": case,
+        "person": case.person,
+        "scenarios": scenarios,
+        "primary": primary,
+        "result": result,
+        "analysis": presenters.offence_analysis(primary) if primary else [],
+        "figures": presenters.figures(result) if result else [],
+        "rows": presenters.comparison(scenarios),
+        "treatment": presenters.treatment(primary) if primary else [],
+        "risk": risk,
+        "verification_notes": presenters.verification_notes(result, records),
+        "unverified": any(not (s.result_data or {}).get("verified") for s in calculated),
+        "prepared_by": actor.user.get_full_name() or actor.user.get_username(),
+        "agency": actor.agency.name,
+        "generated_at": timezone.now(),
+    }
+
+
+def _fetcher() -> Any:
+    """A URL fetcher that refuses everything (the report references nothing outside itself)."""
+    try:
+        from weasyprint.urls import URLFetcher, URLFetchingError
+    except ImportError:  # pragma: no cover - older WeasyPrint takes a plain function
+
+        def refuse(url: str, *args: Any, **kwargs: Any) -> Any:
+            raise ValueError(f"The report fetches nothing: {url}")
+
+        return refuse
+
+    class LocalOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise URLFetchingError(f"The report fetches nothing: {url}")
+
+    return LocalOnly()
+
+
+def render_pdf(data: dict[str, Any]) -> bytes:
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("courts/report_pdf.html", data)
+    fetcher = _fetcher()
+    stylesheet = CSS(string=PDF_STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
+    document = HTML(string=html, base_url=str(STATIC), url_fetcher=fetcher)
+    pdf: bytes = document.write_pdf(stylesheets=[stylesheet])
+    return pdf
+
+
+def filename(case: SentencingCase) -> str:
+    return f"pre-sentence-report-case-{case.pk}.pdf"
+
+
+def pdf_response(*, actor: Actor, case: SentencingCase, risk: integrations.RiskSection) -> HttpResponse:
+    response = HttpResponse(render_pdf(context(actor=actor, case=case, risk=risk)), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename(case)}"'
+    return response

@@ -1,0 +1,406 @@
+"""Writes to sentencing cases and guideline data: one function per use case, audited, all or nothing.
+
+A refused write records one `failure` event (outside the rolled-back transaction) and raises, so the
+record is never half-saved and the attempt is still on the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from safeguard import policy
+from safeguard.audit.models import Outcome as AuditOutcome
+from safeguard.audit.services import record_event
+from safeguard.courts import guideline_admin, library, steps
+from safeguard.courts.models import (
+    CaseScenario,
+    GuidelineUpload,
+    GuidelineVerification,
+    SentencingCase,
+    VerifiedPart,
+)
+from safeguard.courts.selectors import case_details
+from safeguard.guidelines import GuidelineDataError
+from safeguard.guidelines.rules import COMMUNITY_REQUIREMENTS
+from safeguard.people import selectors as people_selectors
+from safeguard.people.models import Person
+from safeguard.policy import Action, Actor
+
+
+class Refused(Exception):
+    """The engine refused the request: `problems` are [{field, code, message}]."""
+
+    def __init__(self, problems: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(p["message"] for p in problems))
+        self.problems = problems
+
+
+def _require(actor: Actor, action: str) -> None:
+    if not policy.allows(actor, action):
+        raise PermissionDenied
+
+
+def _person(actor: Actor, person_id: object) -> Person:
+    """A person the actor may see; anything else is refused as a field error (never revealed)."""
+    message = "Choose a person your agency can see, or leave it empty for an unnamed scenario"
+    try:
+        uuid.UUID(str(person_id))
+        return people_selectors.person_locate(actor=actor, pk=person_id)
+    except (ValueError, Http404, PermissionDenied, ValidationError) as error:
+        raise ValidationError({"person": message}) from error
+
+
+def case_create(
+    *, actor: Actor, person_id: object = None, title: str = "", scenario_label: str = "Scenario 1"
+) -> SentencingCase:
+    """A case for a person the actor can see, or an unnamed scenario (then a title is required)."""
+    _require(actor, Action.SENTENCING_CASE_EDIT)
+    title = (title or "").strip()
+    # Outside the transaction: a lookup of a person the actor may not see stays on the audit log.
+    person = _person(actor, person_id) if person_id not in (None, "") else None
+    if person is None and not title:
+        raise ValidationError({"title": "Enter a title for the unnamed scenario, or choose a person"})
+    with transaction.atomic():
+        case = SentencingCase(agency=actor.agency, person=person, title=title, created_by=actor.user)
+        case.full_clean()
+        case.save()
+        scenario = CaseScenario.objects.create(case=case, label=scenario_label)
+        record_event(
+            action="sentencing.case.create",
+            actor=actor,
+            obj=case,
+            details=case_details(case, scenario=scenario.pk),
+        )
+    return case
+
+
+@transaction.atomic
+def case_update_report(
+    *,
+    actor: Actor,
+    case: SentencingCase,
+    suitability: str,
+    proposal: str,
+    proposed_scenario: int | None,
+) -> SentencingCase:
+    """The practitioner's text for the report, and which scenario is proposed (at most one)."""
+    _require(actor, Action.SENTENCING_CASE_EDIT)
+    if proposed_scenario is not None and not case.scenarios.filter(pk=proposed_scenario).exists():
+        raise ValidationError({"proposed_scenario": "Choose one of this case's scenarios"})
+    changed = [
+        name
+        for name, value in (("suitability", suitability), ("proposal", proposal))
+        if getattr(case, name) != value
+    ]
+    case.suitability = suitability
+    case.proposal = proposal
+    case.full_clean()
+    case.save()
+    current = case.scenarios.filter(proposed=True).values_list("pk", flat=True).first()
+    if current != proposed_scenario:
+        changed.append("proposed_scenario")
+        case.scenarios.filter(proposed=True).update(proposed=False)
+        if proposed_scenario is not None:
+            case.scenarios.filter(pk=proposed_scenario).update(proposed=True)
+    record_event(
+        action="sentencing.case.update",
+        actor=actor,
+        obj=case,
+        details=case_details(case, changed=changed, proposed_scenario=proposed_scenario),
+    )
+    return case
+
+
+def _store(scenario: CaseScenario, outcome: steps.Outcome) -> None:
+    scenario.request = outcome.request
+    scenario.result = outcome.result
+    scenario.problems = outcome.problems
+    scenario.calculated_at = timezone.now()
+    scenario.engine_version = library.engine_version()
+    guideline = (outcome.result or {}).get("guideline") or {}
+    scenario.guideline_id = str(guideline.get("id", ""))
+    scenario.guideline_version = str(guideline.get("version", ""))
+    scenario.library_signature = outcome.state.signature[:200]
+    scenario.data_fingerprint = outcome.state.fingerprint
+
+
+def _check_sso_requirements(values: list[str]) -> list[str]:
+    unknown = [v for v in values if v not in COMMUNITY_REQUIREMENTS]
+    if unknown:
+        raise Refused(
+            [
+                {
+                    "field": "sso_requirements",
+                    "code": "unknown_requirement",
+                    "message": f"{unknown[0]!r} is not a requirement; allowed: {', '.join(COMMUNITY_REQUIREMENTS)}",
+                }
+            ]
+        )
+    return list(dict.fromkeys(values))
+
+
+def record_refusal(
+    *, actor: Actor, case: SentencingCase, scenario: CaseScenario | None, step: str, codes: list[str]
+) -> None:
+    """One `failure` event for a refused change (the page that says why shows the case again)."""
+    record_event(
+        action="sentencing.scenario.update",
+        actor=actor,
+        obj=case,
+        outcome=AuditOutcome.FAILURE,
+        details=case_details(case, scenario=scenario.pk if scenario else None, step=step, refused=codes[:20]),
+    )
+
+
+def scenario_create(
+    *, actor: Actor, case: SentencingCase, label: str, copy_from: CaseScenario | None = None
+) -> CaseScenario:
+    """A new scenario, empty or starting from another scenario's answers (recalculated now)."""
+    _require(actor, Action.SENTENCING_CASE_EDIT)
+    label = label.strip()
+    if not label:
+        raise ValidationError({"label": "Enter a name for the scenario, like “Suspended sentence with a programme”"})
+    if copy_from is not None and copy_from.case_id != case.pk:
+        raise ValidationError({"copy_from": "Choose one of this case's scenarios"})
+    request = dict(copy_from.request) if copy_from else {}
+    outcome = steps.run(request) if request else None
+    with transaction.atomic():
+        scenario = CaseScenario(case=case, label=label[:120])
+        if copy_from is not None:
+            scenario.sso_requirements = list(copy_from.sso_requirements)
+        if outcome is not None:
+            _store(scenario, outcome)
+        scenario.save()
+        case.save(update_fields=["updated_at"])
+        record_event(
+            action="sentencing.scenario.create",
+            actor=actor,
+            obj=case,
+            details=case_details(case, scenario=scenario.pk, copied_from=copy_from.pk if copy_from else None),
+        )
+    return scenario
+
+
+def scenario_save_step(
+    *,
+    actor: Actor,
+    case: SentencingCase,
+    scenario: CaseScenario,
+    step: str,
+    request: dict[str, Any],
+    sso_requirements: list[str] | None = None,
+) -> steps.Outcome:
+    """Save one step's answers. Problems of this or an earlier step refuse the step (nothing is
+    saved); problems of later steps are kept as "still to resolve"."""
+    _require(actor, Action.SENTENCING_CASE_EDIT)
+    outcome = steps.run(steps.clean_request(request))
+    blocking = outcome.blocking(step)
+    try:
+        requirements = _check_sso_requirements(sso_requirements) if sso_requirements is not None else None
+    except Refused as refused:
+        blocking = blocking + refused.problems
+        requirements = None
+    if blocking:
+        record_refusal(actor=actor, case=case, scenario=scenario, step=step, codes=[p["code"] for p in blocking])
+        raise Refused(blocking)
+    with transaction.atomic():
+        _store(scenario, outcome)
+        if requirements is not None:
+            scenario.sso_requirements = requirements
+        scenario.save()
+        case.save(update_fields=["updated_at"])
+        record_event(
+            action="sentencing.scenario.update",
+            actor=actor,
+            obj=case,
+            details=case_details(
+                case, scenario=scenario.pk, step=step, outstanding=[p["code"] for p in outcome.problems][:20]
+            ),
+        )
+    return outcome
+
+
+def scenario_put(
+    *,
+    actor: Actor,
+    case: SentencingCase,
+    scenario: CaseScenario | None,
+    label: str,
+    request: dict[str, Any],
+    sso_requirements: list[str],
+    proposed: bool = False,
+) -> CaseScenario:
+    """Create or replace a scenario from a complete request (the API): any problem refuses it."""
+    _require(actor, Action.SENTENCING_CASE_EDIT)
+    outcome = steps.run(request)
+    problems = list(outcome.problems)
+    if not label.strip():
+        problems.append({"field": "label", "code": "required", "message": "give the scenario a label"})
+    try:
+        requirements = _check_sso_requirements(sso_requirements)
+    except Refused as refused:
+        problems += refused.problems
+        requirements = []
+    if problems:
+        record_refusal(actor=actor, case=case, scenario=scenario, step="api", codes=[p["code"] for p in problems])
+        raise Refused(problems)
+    with transaction.atomic():
+        created = scenario is None
+        target = scenario or CaseScenario(case=case)
+        target.label = label.strip()[:120]
+        target.sso_requirements = requirements
+        _store(target, outcome)
+        if proposed:
+            case.scenarios.filter(proposed=True).exclude(pk=target.pk).update(proposed=False)
+        target.proposed = proposed or (target.proposed and not created)
+        target.save()
+        case.save(update_fields=["updated_at"])
+        record_event(
+            action="sentencing.scenario.create" if created else "sentencing.scenario.update",
+            actor=actor,
+            obj=case,
+            details=case_details(case, scenario=target.pk, step="api"),
+        )
+    return target
+
+
+# --- guideline administration ------------------------------------------------------------------------
+
+
+def _refuse_upload(actor: Actor, name: str, messages: list[str]) -> ValidationError:
+    record_event(
+        action="guideline.upload",
+        actor=actor,
+        object_type="courts.GuidelineUpload",
+        outcome=AuditOutcome.FAILURE,
+        details={"file": name, "problems": messages[:20]},
+    )
+    return ValidationError({"file": messages})
+
+
+def guideline_upload(*, actor: Actor, content: bytes, notes: str) -> GuidelineUpload:
+    """Validate a guideline data file with the engine's loader (against the data in use) and
+    accept it, or refuse it with every problem the loader found."""
+    _require(actor, Action.GUIDELINES_MANAGE)
+    notes = notes.strip()
+    if not notes:
+        raise ValidationError({"notes": "Say what this file is and what changed, with its source"})
+    if len(content) > guideline_admin.MAX_UPLOAD_BYTES:
+        raise _refuse_upload(actor, "", [f"The file is larger than {guideline_admin.MAX_UPLOAD_BYTES // 1024} KB"])
+    try:
+        text = content.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise _refuse_upload(actor, "", ["The file must be UTF-8 text (a .toml guideline data file)"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise _refuse_upload(actor, "", [f"The file is not valid TOML: {error}"]) from None
+    guideline_id, version = data.get("id"), data.get("version")
+    if "offences" in data and "id" not in data:
+        raise _refuse_upload(
+            actor, library.OFFENCES_FILE, ["offences.toml holds statutory facts and is changed only with the code"]
+        )
+    if not isinstance(guideline_id, str) or not guideline_admin.GUIDELINE_ID.match(guideline_id):
+        raise _refuse_upload(
+            actor, "", ["The file needs an id of lower-case letters, digits and hyphens, like \"sexual-activity-with-a-child\""]
+        )
+    if not isinstance(version, str) or not guideline_admin.VERSION.match(version):
+        raise _refuse_upload(
+            actor, "", ["The file needs a version of letters, digits, dots and hyphens, like \"2014\" or \"2024-r2\""]
+        )
+    name = f"{guideline_id}-{version}.toml"
+    state = library.current()
+    try:
+        candidate = library.with_file(state, name, text)
+    except GuidelineDataError as error:
+        raise _refuse_upload(actor, name, [f"{p.field}: {p.message}" for p in error.problems]) from None
+    new = guideline_admin.find(candidate, guideline_id, version)
+    previous = guideline_admin.find(state.library, guideline_id, version)
+    if new is None:  # the loader accepted it, so it is there; this narrows the type
+        raise _refuse_upload(actor, name, ["The file holds no guideline version"])
+    clash = [
+        g.version
+        for g in state.library.guidelines
+        if g.id == guideline_id and g.version != version and g.effective_from == new.effective_from
+    ]
+    if clash:
+        raise _refuse_upload(
+            actor,
+            name,
+            [
+                f"version {clash[0]} of {guideline_id} already takes effect on {new.effective_from.isoformat()}: "
+                "give this version a different effective date, or load it as a revision of that version"
+            ],
+        )
+    recorded = GuidelineVerification.objects.filter(guideline_id=guideline_id, version=version).values_list(
+        "table_id", "figures"
+    )
+    gate = guideline_admin.gate_problems(new, previous, recorded)
+    if gate:
+        raise _refuse_upload(actor, name, gate)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    with transaction.atomic():
+        upload = GuidelineUpload.objects.create(
+            guideline_id=guideline_id,
+            version=version,
+            file_name=name,
+            text=text,
+            sha256=digest,
+            notes=notes,
+            revision=name in state.texts,
+            uploaded_by=actor.user,
+        )
+        record_event(
+            action="guideline.upload",
+            actor=actor,
+            obj=upload,
+            details={"file": name, "sha256": digest, "revision": upload.revision},
+        )
+    return upload
+
+
+@transaction.atomic
+def guideline_verify(
+    *, actor: Actor, guideline_id: str, version: str, part: str, verified_against: str
+) -> GuidelineVerification:
+    """Record that a guideline editor checked one part's figures against a named source."""
+    _require(actor, Action.GUIDELINES_MANAGE)
+    state = library.current()
+    guideline = guideline_admin.find(state.library, guideline_id, version)
+    if guideline is None:
+        raise Http404
+    verified_against = verified_against.strip()
+    errors: dict[str, str] = {}
+    if part not in guideline_admin.parts(guideline):
+        allowed = ", ".join(VerifiedPart(p).label.lower() for p in guideline_admin.parts(guideline)) or "none"
+        errors["part"] = f"Choose a part this version has; allowed: {allowed}"
+    if not verified_against:
+        errors["verified_against"] = (
+            "Enter the source you checked against, like the guideline's title, publisher, date and page"
+        )
+    if errors:
+        raise ValidationError(errors)
+    snapshot = guideline_admin.figures(guideline, part)
+    verification = GuidelineVerification.objects.create(
+        guideline_id=guideline_id,
+        version=version,
+        table_id=part,
+        figures=snapshot,
+        data_sha256=state.text_sha256(guideline_id, version),
+        verified_against=verified_against,
+        verified_by=actor.user,
+    )
+    record_event(
+        action="guideline.verify",
+        actor=actor,
+        obj=verification,
+        details={"guideline": guideline_id, "version": version, "part": part},
+    )
+    return verification

@@ -1,0 +1,511 @@
+"""Sentencing pages: cases, the guided steps, comparison, the pre-sentence report, guideline
+administration. Thin: parse, authorise (selectors and services), call, render."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safeguard.core.decorators import actor_required
+from safeguard.core.forms import add_service_errors
+from safeguard.courts import (
+    guideline_admin,
+    integrations,
+    library,
+    presenters,
+    report,
+    selectors,
+    services,
+    steps,
+)
+from safeguard.courts.forms import (
+    STEP_FORMS,
+    CaseForm,
+    ReportDetailsForm,
+    ScenarioForm,
+    StepContext,
+    StepForm,
+    UploadForm,
+    VerifyForm,
+)
+from safeguard.courts.models import CaseScenario, SentencingCase, VerifiedPart
+from safeguard.guidelines import GuidelineError
+from safeguard.policy import Action
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _post(request: HttpRequest) -> Any:
+    """The submitted data, or None for a GET (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+@require_GET
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def case_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.case_list(actor=request.actor, page=_page_number(request))  # type: ignore[attr-defined]
+    return render(request, "courts/case_list.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(Action.SENTENCING_CASE_EDIT)
+def case_create(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    persons = selectors.person_choices(actor=actor)
+    initial = {"person": request.GET.get("person", "")[:40]}
+    form = CaseForm(_post(request), persons=persons, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_create(
+                actor=actor, person_id=form.cleaned_data["person"] or None, title=form.cleaned_data["title"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            scenario = case.scenarios.first()
+            messages.success(request, "Case created. Start with the offence and its dates.")
+            if scenario is None:  # created with the case; this narrows the type
+                return redirect("courts:case-detail", case_id=case.pk)
+            return redirect("courts:scenario-step", case_id=case.pk, scenario_id=scenario.pk, step="offence")
+    return render(request, "courts/case_form.html", {"form": form, "has_persons": bool(persons)})
+
+
+@require_GET
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.case_open(actor=request.actor, pk=case_id)  # type: ignore[attr-defined]
+    scenarios = list(case.scenarios.all())
+    return render(
+        request,
+        "courts/case_detail.html",
+        {
+            "case": case,
+            "scenarios": scenarios,
+            "rows": presenters.comparison(scenarios),
+            "assessments_url": integrations.assessments_url(case.person) if case.person else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(Action.SENTENCING_CASE_EDIT)
+def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if request.method == "POST":
+        case = selectors.case_for_change(actor=actor, pk=case_id)
+    else:
+        case = selectors.case_open(actor=actor, pk=case_id)
+    scenarios = list(case.scenarios.all())
+    proposed = next((s.pk for s in scenarios if s.proposed), None)
+    form = ReportDetailsForm(
+        _post(request),
+        scenarios=scenarios,
+        initial={"suitability": case.suitability, "proposal": case.proposal, "proposed_scenario": proposed or ""},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            chosen = form.cleaned_data["proposed_scenario"]
+            try:
+                services.case_update_report(
+                    actor=actor,
+                    case=case,
+                    suitability=form.cleaned_data["suitability"],
+                    proposal=form.cleaned_data["proposal"],
+                    proposed_scenario=int(chosen) if chosen else None,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Report details saved.")
+                return redirect("courts:case-detail", case_id=case.pk)
+        else:
+            services.record_refusal(actor=actor, case=case, scenario=None, step="report", codes=list(form.errors))
+    return render(request, "courts/case_edit.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(Action.SENTENCING_CASE_EDIT)
+def scenario_create(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if request.method == "POST":
+        case = selectors.case_for_change(actor=actor, pk=case_id)
+    else:
+        case = selectors.case_open(actor=actor, pk=case_id)
+    scenarios = list(case.scenarios.all())
+    form = ScenarioForm(_post(request), scenarios=scenarios)
+    if request.method == "POST":
+        if form.is_valid():
+            source = next((s for s in scenarios if str(s.pk) == form.cleaned_data["copy_from"]), None)
+            try:
+                scenario = services.scenario_create(
+                    actor=actor, case=case, label=form.cleaned_data["label"], copy_from=source
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Scenario “{scenario.label}” added.")
+                first = "position" if source is not None else "offence"
+                return redirect("courts:scenario-step", case_id=case.pk, scenario_id=scenario.pk, step=first)
+        else:
+            services.record_refusal(actor=actor, case=case, scenario=None, step="new", codes=list(form.errors))
+    return render(request, "courts/scenario_form.html", {"case": case, "form": form})
+
+
+def _step_context(case: SentencingCase, scenario: CaseScenario, state: library.LibraryState) -> StepContext:
+    request = scenario.request or {}
+    offence = state.library.offence(str(request.get("offence", ""))) if request.get("offence") else None
+    guideline = None
+    if offence is not None and request.get("sentencing_date"):
+        try:
+            guideline = state.library.select(
+                offence.id, date.fromisoformat(str(request["sentencing_date"])), field_name="sentencing_date"
+            )
+        except (GuidelineError, ValueError):
+            guideline = None
+    return StepContext(
+        library=state.library,
+        guideline=guideline,
+        offence=offence,
+        date_of_birth=case.person.date_of_birth if case.person else None,
+        sso_requirements=list(scenario.sso_requirements or []),
+    )
+
+
+def _step_states(scenario: CaseScenario) -> list[dict[str, Any]]:
+    request = scenario.request or {}
+    troubled = {steps.step_index_for(p, request) for p in scenario.problems or []}
+    states = []
+    for index, item in enumerate(steps.STEPS):
+        if index in troubled:
+            state = "Needs attention"
+        elif item.slug == "category":
+            state = "Shown" if scenario.result_data else "Not yet"
+        elif any(key in request for key in item.fields):
+            state = "Answered"
+        else:
+            state = "Not answered"
+        states.append({"step": item, "number": index + 1, "state": state})
+    return states
+
+
+def _anchor(form: StepForm, name: str) -> str:
+    widget = form.fields[name].widget
+    suffix = "_0" if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple) else ""
+    return f"#{form[name].auto_id}{suffix}"
+
+
+def _show_problems(
+    form: StepForm, problems: list[dict[str, str]], slug: str, case: SentencingCase, scenario: CaseScenario
+) -> list[dict[str, str]]:
+    """Engine problems on the fields they concern; those of other steps link to that step."""
+    elsewhere = []
+    for problem in problems:
+        message = _capfirst(problem["message"])
+        name = form.field_for(problem["field"])
+        owner = steps.step_for_field(problem["field"])
+        if name is not None:
+            form.add_error(name, message)
+        elif owner.slug != slug and problem["field"] != "sso_requirements":
+            url = reverse("courts:scenario-step", args=[case.pk, scenario.pk, owner.slug])
+            elsewhere.append({"href": url, "message": f"{owner.title}: {message}"})
+        else:
+            form.add_error(None, message)
+    return elsewhere
+
+
+def _summary(form: StepForm, elsewhere: list[dict[str, str]]) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = []
+    for name, found in form.errors.items():
+        href = "" if name == "__all__" or name not in form.fields else _anchor(form, name)
+        errors.extend({"href": href, "message": str(message)} for message in found)
+    return errors + elsewhere
+
+
+def _problem_links(case: SentencingCase, scenario: CaseScenario) -> list[dict[str, str]]:
+    links = []
+    for problem in scenario.problems or []:
+        owner = steps.step_for(problem, scenario.request or {})
+        links.append(
+            {
+                "href": reverse("courts:scenario-step", args=[case.pk, scenario.pk, owner.slug]),
+                "step": owner.title,
+                "message": _capfirst(problem["message"]),
+            }
+        )
+    return links
+
+
+def _result_context(case: SentencingCase, scenario: CaseScenario) -> dict[str, Any]:
+    result = scenario.result_data
+    records = list(selectors.verifications(guideline_id=scenario.guideline_id, version=scenario.guideline_version))
+    provisional = None if result else steps.provisional(scenario.request or {}, list(scenario.problems or []))
+    return {
+        "result": result,
+        "provisional": provisional,
+        "provisional_figures": [
+            f for f in presenters.figures(provisional) if f.step in ("factors", "category") or f.label == "Guideline version"
+        ]
+        if provisional
+        else [],
+        "table": (result or provisional or {}).get("table"),
+        "figures": presenters.figures(result) if result else [],
+        "problem_links": _problem_links(case, scenario),
+        "verification_notes": presenters.verification_notes(result, records),
+        "library_problems": library.current().problems,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def scenario_step(request: HttpRequest, case_id: int, scenario_id: int, step: str) -> HttpResponse:
+    current = steps.step(step)
+    if current is None:
+        raise Http404
+    actor = request.actor  # type: ignore[attr-defined]
+    if request.method == "POST":
+        case, scenario = selectors.scenario_for_change(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
+    else:
+        case, scenario = selectors.scenario_open(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
+    following = steps.next_step(current.slug)
+    after = (
+        reverse("courts:scenario-step", args=[case.pk, scenario.pk, following.slug])
+        if following
+        else reverse("courts:scenario-detail", args=[case.pk, scenario.pk])
+    )
+    state = library.current()
+    context = _step_context(case, scenario, state)
+    form_class = STEP_FORMS[current.slug]
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        context=context,
+        initial=form_class.initial_for(scenario.request or {}, context),
+    )
+    elsewhere: list[dict[str, str]] = []
+    if request.method == "POST":
+        if current.slug == "category":
+            return redirect(after)
+        if form.is_valid():
+            sso = form.cleaned_data.get("sso_requirements") if current.slug == "suspension" else None
+            try:
+                services.scenario_save_step(
+                    actor=actor,
+                    case=case,
+                    scenario=scenario,
+                    step=current.slug,
+                    request=form.apply(scenario.request or {}),
+                    sso_requirements=list(sso) if sso is not None else None,
+                )
+            except services.Refused as refused:
+                elsewhere = _show_problems(form, refused.problems, current.slug, case, scenario)
+            else:
+                return redirect(after)
+        else:
+            services.record_refusal(
+                actor=actor, case=case, scenario=scenario, step=current.slug, codes=[f"invalid:{n}" for n in form.errors]
+            )
+    previous = steps.previous_step(current.slug)
+    return render(
+        request,
+        f"courts/steps/{current.slug}.html",
+        {
+            "case": case,
+            "scenario": scenario,
+            "step": current,
+            "number": steps.index_of(current.slug) + 1,
+            "total": len(steps.STEPS),
+            "step_states": _step_states(scenario),
+            "form": form,
+            "groups": {
+                name: form.groups(name)
+                for name, field in form.fields.items()
+                if isinstance(field.widget, forms.CheckboxSelectMultiple)
+            },
+            "errors": _summary(form, elsewhere) if request.method == "POST" else [],
+            "guideline": context.guideline,
+            "offence": context.offence,
+            "previous_url": reverse("courts:scenario-step", args=[case.pk, scenario.pk, previous.slug])
+            if previous
+            else "",
+            "next_url": after,
+            "is_last": following is None,
+            **_result_context(case, scenario),
+        },
+    )
+
+
+@require_GET
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def scenario_detail(request: HttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
+    case, scenario = selectors.scenario_open(
+        actor=request.actor, case_pk=case_id, scenario_pk=scenario_id  # type: ignore[attr-defined]
+    )
+    return render(
+        request,
+        "courts/scenario_detail.html",
+        {
+            "case": case,
+            "scenario": scenario,
+            "step_states": _step_states(scenario),
+            "treatment": presenters.treatment(scenario),
+            **_result_context(case, scenario),
+        },
+    )
+
+
+@require_GET
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def case_compare(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.case_open(actor=request.actor, pk=case_id, purpose="sentencing.case.compare")  # type: ignore[attr-defined]
+    scenarios = list(case.scenarios.all())
+    return render(
+        request,
+        "courts/compare.html",
+        {
+            "case": case,
+            "rows": presenters.comparison(scenarios),
+            "assessments_url": integrations.assessments_url(case.person) if case.person else "",
+        },
+    )
+
+
+@require_GET
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def case_report(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    case, risk = selectors.case_report(actor=actor, pk=case_id, purpose="sentencing.report.view")
+    return render(request, "courts/report.html", report.context(actor=actor, case=case, risk=risk))
+
+
+@require_GET
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def case_report_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    case, risk = selectors.case_report(actor=actor, pk=case_id, purpose="sentencing.report.pdf")
+    return report.pdf_response(actor=actor, case=case, risk=risk)
+
+
+# --- guideline administration ------------------------------------------------------------------------
+
+
+def _versions(state: library.LibraryState) -> list[dict[str, Any]]:
+    records = list(selectors.verifications())
+    rows = []
+    for guideline in sorted(state.library.guidelines, key=lambda g: (g.id, g.effective_from)):
+        parts = [
+            {
+                "id": part,
+                "label": VerifiedPart(part).label,
+                "marked_verified": guideline_admin.marked_verified(guideline, part),
+                "records": [
+                    r for r in records if r.guideline_id == guideline.id and r.version == guideline.version and r.table_id == part
+                ],
+            }
+            for part in guideline_admin.parts(guideline)
+        ]
+        rows.append(
+            {
+                "guideline": guideline,
+                "summary": guideline.summary(),
+                "origin": state.origin(guideline.id, guideline.version),
+                "parts": parts,
+                "sha256": state.text_sha256(guideline.id, guideline.version),
+            }
+        )
+    return rows
+
+
+@require_GET
+@actor_required(Action.GUIDELINES_MANAGE)
+def guideline_list(request: HttpRequest) -> HttpResponse:
+    state = library.current()
+    return render(
+        request,
+        "courts/guidelines/list.html",
+        {
+            "versions": _versions(state),
+            "uploads": selectors.uploads(actor=request.actor)[:50],  # type: ignore[attr-defined]
+            "state": state,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(Action.GUIDELINES_MANAGE)
+def guideline_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(_post(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = services.guideline_upload(
+                actor=request.actor,  # type: ignore[attr-defined]
+                content=form.cleaned_data["file"].read(guideline_admin.MAX_UPLOAD_BYTES + 1),
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{upload.file_name} accepted and now in use for calculations.")
+            return redirect("courts:guideline-list")
+    return render(request, "courts/guidelines/upload.html", {"form": form})
+
+
+@require_GET
+@actor_required(Action.GUIDELINES_MANAGE)
+def guideline_upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = selectors.upload_detail(actor=request.actor, pk=upload_id)  # type: ignore[attr-defined]
+    return render(request, "courts/guidelines/upload_detail.html", {"upload": upload})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(Action.GUIDELINES_MANAGE)
+def guideline_verify(request: HttpRequest, guideline_id: str, version: str) -> HttpResponse:
+    state = library.current()
+    guideline = guideline_admin.find(state.library, guideline_id, version)
+    if guideline is None:
+        raise Http404
+    parts = guideline_admin.parts(guideline)
+    form = VerifyForm(_post(request), parts=parts, initial={"part": request.GET.get("part", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guideline_verify(
+                actor=request.actor,  # type: ignore[attr-defined]
+                guideline_id=guideline_id,
+                version=version,
+                part=form.cleaned_data["part"],
+                verified_against=form.cleaned_data["verified_against"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Verification recorded.")
+            return redirect("courts:guideline-list")
+    shown = [
+        {
+            "id": part,
+            "label": VerifiedPart(part).label,
+            "figures": guideline_admin.figures(guideline, part),
+            "marked_verified": guideline_admin.marked_verified(guideline, part),
+        }
+        for part in parts
+    ]
+    return render(
+        request,
+        "courts/guidelines/verify.html",
+        {"guideline": guideline, "form": form, "parts": shown, "origin": state.origin(guideline_id, version)},
+    )

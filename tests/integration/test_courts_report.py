@@ -1,0 +1,142 @@
+"""The pre-sentence report: every section, figures with their rules, the unverified banner, the PDF."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from safeguard.audit.models import AuditEvent
+from safeguard.courts import services
+from tests.conftest import sign_in
+from tests.integration.test_courts_services import PUBLISHED, new_case
+from tests.integration.test_courts_views import text_of
+
+
+@pytest.fixture
+def reported_case(world):
+    """The published case, calculated, proposed, with the practitioner's text."""
+    case = new_case(world, title="Image offence, worked example")
+    scenario = case.scenarios.get()
+    actor = world.actor("court_prac")
+    services.scenario_save_step(actor=actor, case=case, scenario=scenario, step="notification", request=PUBLISHED)
+    services.case_update_report(
+        actor=actor,
+        case=case,
+        suitability="Motivated to take part in a group programme; no barriers noted.",
+        proposal="A suspended sentence order with a programme requirement.",
+        proposed_scenario=scenario.pk,
+    )
+    return case
+
+
+def test_report_sets_out_every_section_with_figures_and_rules(client, world, reported_case):
+    sign_in(client, world.users["court_prac"])
+    response = client.get(reverse("courts:case-report", args=[reported_case.pk]))
+    body = text_of(response)
+    assert response.status_code == 200
+    for heading in ("1. Offence analysis", "2. Guideline calculation", "3. Risk assessment results",
+                    "4. Suitability for community treatment", "5. Proposal"):  # fmt: skip
+        assert heading in body
+    assert "Possession of indecent photographs of children (Criminal Justice Act 1988, s.160)" in body
+    assert "Category A (factors: Images involving penetrative sexual activity)" in body
+    # Figures with their rule, source and status.
+    assert "Starting point 1 year's custody; category range 26 weeks' custody to 3 years' custody" in body
+    assert "9 months' custody reduced by one-third = 6 months' custody" in body
+    assert "Sexual Offences Act 2003 s.82: imprisonment for 6 months or less (6 months): 7 years." in body
+    assert "Criminal Justice Act 1988 s.160 (statutory maximum)" in body
+    assert 'data-testid="report-banner"' in response.content.decode()
+    assert "Unverified data:" in body
+    assert "No risk assessments recorded (an unnamed scenario has no person)" in body
+    assert "Motivated to take part in a group programme" in body
+    assert "6 months' custody, suspended for 2 years" in body
+    assert 'href="/assets/courts/courts.css"' in response.content.decode()  # the print stylesheet
+    assert 'src="/assets/courts/print.js"' in response.content.decode()
+    [event] = AuditEvent.objects.filter(action="sentencing.report.view")
+    assert event.object_id == str(reported_case.pk) and event.details["assessments"] == []
+
+
+def test_report_for_a_person_without_assessments_says_so(client, world):
+    person = world.persons["probation"]
+    case = new_case(world, "prob_prac", person_id=person.pk, title="")
+    sign_in(client, world.users["prob_prac"])
+    body = text_of(client.get(reverse("courts:case-report", args=[case.pk])))
+    assert f"Testy PersonPTEST001, reference {person.reference}, born 1 January 1980" in body
+    assert "No risk assessments recorded." in body
+    assert "No scenario has been calculated yet." in body
+
+
+def test_report_shows_the_persons_risk_assessments_with_band_and_source(client, world):
+    from safeguard.assessments import services as assessment_services
+    from safeguard.instruments import registry
+
+    person = world.persons["probation"]
+    assessment = assessment_services.assessment_record(
+        actor=world.actor("prob_prac"), person=person, instrument_id="stable-2007",
+        inputs=registry.example_input("stable-2007"),
+    )  # fmt: skip
+    case = new_case(world, "prob_prac", person_id=person.pk, title="")
+    sign_in(client, world.users["prob_prac"])
+    response = client.get(reverse("courts:case-report", args=[case.pk]))
+    body = text_of(response)
+    meta = registry.metadata("stable-2007")
+    assert meta.name in body and meta.source in body
+    band = assessment.result.get("band")
+    if band:
+        assert str(band).replace("_", " ").lower() in body.lower()
+    assert "No risk assessments recorded" not in body
+    event = AuditEvent.objects.get(action="sentencing.report.view")
+    assert event.details["assessments"] == [str(assessment.pk)]
+
+
+def test_report_of_a_police_owned_person_asks_for_a_reason_before_showing_assessments(client, world):
+    person = world.persons["police"]
+    case = new_case(world, "prob_prac", person_id=person.pk, title="")
+    sign_in(client, world.users["prob_prac"])
+    body = text_of(client.get(reverse("courts:case-report", args=[case.pk])))
+    assert "owned by a police force" in body and f"/people/{person.pk}/reason/" in body
+
+
+def _pdf_text(pdf: bytes) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.pdf"
+        path.write_bytes(pdf)
+        result = subprocess.run(  # noqa: S603 - fixed arguments, a local file
+            [shutil.which("pdftotext") or "pdftotext", "-layout", str(path), "-"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    return " ".join(result.stdout.split())
+
+
+def test_report_pdf_holds_the_key_figures(client, world, reported_case):
+    sign_in(client, world.users["court_prac"])
+    response = client.get(reverse("courts:case-report-pdf", args=[reported_case.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f"pre-sentence-report-case-{reported_case.pk}.pdf" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="sentencing.report.pdf", object_id=str(reported_case.pk)).count() == 1
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed; the PDF was checked only for its header")
+    text = _pdf_text(response.content)
+    for expected in ("Pre-sentence report", "Unverified data", "1 year's custody", "6 months' custody, suspended for 2 years",
+                     "7 years", "No risk assessments recorded", "Motivated to take part in a group programme",
+                     "Reduction in Sentence for a Guilty Plea"):  # fmt: skip
+        assert expected in text, expected
+
+
+def test_report_pdf_of_another_agency_case_is_404(client, world, reported_case):
+    sign_in(client, world.users["prob_prac"])
+    assert client.get(reverse("courts:case-report-pdf", args=[reported_case.pk])).status_code == 404
+
+
+def test_the_pdf_renderer_fetches_nothing():
+    from weasyprint.urls import URLFetchingError
+
+    from safeguard.courts import report
+
+    with pytest.raises(URLFetchingError):
+        report._fetcher().fetch("https://example.org/tracker.png")

@@ -1,0 +1,279 @@
+"""Sentencing pages: the guided steps from offence to notification period, bad input with messages
+that say what is wrong and what is allowed, the running result, comparison, and scoping."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from django.urls import reverse
+
+from safeguard.audit.models import AuditEvent
+from safeguard.courts.models import CaseScenario, SentencingCase
+from tests.conftest import sign_in
+from tests.integration.test_courts_services import PUBLISHED, STEP_ANSWERS, new_case
+
+
+def step_url(case: SentencingCase, scenario: CaseScenario, step: str) -> str:
+    return reverse("courts:scenario-step", args=[case.pk, scenario.pk, step])
+
+
+def text_of(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
+
+
+def walk(client, case: SentencingCase, scenario: CaseScenario, answers: list[tuple[str, dict[str, Any]]]) -> None:
+    for step, data in answers:
+        response = client.post(step_url(case, scenario, step), data)
+        assert response.status_code == 302, (step, text_of(response)[:3000])
+
+
+def test_a_legal_adviser_walks_a_case_from_offence_to_notification_period(client, world):
+    sign_in(client, world.users["court_prac"])
+    response = client.post(reverse("courts:case-create"), {"person": "", "title": "Image offence, worked example"})
+    case = SentencingCase.objects.get()
+    scenario = case.scenarios.get()
+    assert response.url == step_url(case, scenario, "offence")
+    for index, (step, data) in enumerate(STEP_ANSWERS):
+        page = client.get(step_url(case, scenario, step))
+        assert page.status_code == 200 and f"Step {index + 1} of 9" in text_of(page)
+        response = client.post(step_url(case, scenario, step), data)
+        assert response.status_code == 302, text_of(response)[:3000]
+    assert response.url == reverse("courts:scenario-detail", args=[case.pk, scenario.pk])
+    scenario.refresh_from_db()
+    assert scenario.request == PUBLISHED
+    assert scenario.problems == []
+    result = scenario.result
+    assert result["table"]["starting_point"]["text"] == "1 year's custody"
+    assert result["plea"]["sentence_after"]["text"] == "6 months' custody"
+    assert result["sentence"]["text"] == "6 months' custody, suspended for 2 years"
+    page = text_of(client.get(reverse("courts:scenario-detail", args=[case.pk, scenario.pk])))
+    assert "6 months' custody, suspended for 2 years" in page
+    assert "If Schedule 3 applies: 7 years (to 9 January 2031)" in page
+    # Every figure has its rule: the plea arithmetic is shown with its source.
+    assert "9 months' custody reduced by one-third = 6 months' custody" in page
+    assert "Reduction in Sentence for a Guilty Plea definitive guideline" in page
+
+
+def test_the_running_result_shows_figures_reasons_and_the_unverified_warning(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    answers = dict(STEP_ANSWERS)
+    walk(client, case, scenario, [("offence", {**answers["offence"], "sentencing_court": "crown_court"}),
+                                 ("factors", answers["factors"])])  # fmt: skip
+    page = client.get(step_url(case, scenario, "category"))
+    body = text_of(page)
+    assert 'data-testid="running-result"' in page.content.decode()
+    assert "Category A: the most serious category among the selected factors" in body
+    assert "starting point 1 year's custody, category range 26 weeks' custody to 3 years' custody" in body
+    assert "Statutory maximum for Criminal Justice Act 1988, s.160: 5 years on indictment" in body
+    assert 'class="govuk-warning-text sg-unverified"' in page.content.decode()
+    assert "This result uses unverified transcriptions of guideline data" in body
+    assert "Unverified transcription" in body  # the status tag beside an unverified figure
+
+
+def test_magistrates_court_category_is_provisional_until_the_plea(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    walk(client, case, scenario, STEP_ANSWERS[:2])
+    body = text_of(client.get(step_url(case, scenario, "category")))
+    assert "Provisional" in body
+    assert "starting point 1 year's custody, category range 26 weeks' custody to 3 years' custody" in body
+    assert "is above the maximum of 6 months for Criminal Justice Act 1988, s.160 in a magistrates' court" in body
+    assert "Statutory maximum for" not in body  # a provisional run shows no maximum and no sentence
+
+
+def test_empty_offence_step_names_every_missing_answer_and_saves_nothing(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    response = client.post(step_url(case, scenario, "offence"), {})
+    body = text_of(response)
+    assert response.status_code == 200 and "There is a problem" in body
+    for message in ("Choose the offence", "Enter the offence date", "Enter the sentencing date"):
+        assert message in body
+    assert 'href="#id_offence_0"' in response.content.decode()
+    scenario.refresh_from_db()
+    assert scenario.request == {}
+    assert AuditEvent.objects.filter(action="sentencing.scenario.update", outcome="failure").count() == 1
+
+
+def test_engine_refusals_are_shown_on_the_field_with_what_is_allowed(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    walk(client, case, scenario, STEP_ANSWERS[:2])
+    # 4 years is outside the category range (26 weeks to 3 years) and no reason is given.
+    response = client.post(step_url(case, scenario, "position"), {"position_kind": "custody", "length": "4y"})
+    body = text_of(response)
+    assert response.status_code == 200
+    assert "4 years' custody is outside the category range 26 weeks' custody to 3 years' custody" in body
+    assert "or give departure_reason" in body
+    assert 'href="#id_position_kind_0"' in response.content.decode()
+    # A bad length is refused with the accepted forms.
+    response = client.post(step_url(case, scenario, "position"), {"position_kind": "custody", "length": "nine"})
+    assert 'href="#id_length"' in response.content.decode()
+    scenario.refresh_from_db()
+    assert "sentence_before_plea" not in scenario.request
+
+
+def test_suspending_a_term_that_cannot_be_suspended_is_refused(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    answers = dict(STEP_ANSWERS)
+    walk(client, case, scenario, [("offence", {**answers["offence"], "sentencing_court": "crown_court"}),
+                                 ("factors", answers["factors"]),
+                                 ("position", {"position_kind": "custody", "length": "3y"})])  # fmt: skip
+    response = client.post(step_url(case, scenario, "suspension"), {"suspend": "yes", "operational_period": "2y"})
+    body = text_of(response)
+    assert "A custodial term of 3 years (after any plea reduction) cannot be suspended; allowed: terms of 14 days to 2 years" in body
+    response = client.post(step_url(case, scenario, "suspension"), {"suspend": "yes", "operational_period": "3y"})
+    assert "allowed: 6 months to 2 years" in text_of(response)
+    scenario.refresh_from_db()
+    assert "suspension" not in scenario.request
+
+
+def test_a_problem_of_an_earlier_step_links_to_that_step(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    answers = dict(STEP_ANSWERS)
+    walk(client, case, scenario, [("offence", answers["offence"]), ("factors", answers["factors"]),
+                                 ("position", {"position_kind": "custody", "length": "9m"})])  # fmt: skip
+    # 9 months with no guilty plea stays above the 6-month maximum in a magistrates' court.
+    response = client.post(step_url(case, scenario, "plea"), {"stage": ""})
+    body = text_of(response)
+    assert response.status_code == 200
+    assert "is above the maximum of 6 months for Criminal Justice Act 1988, s.160 in a magistrates' court; allowed: up to 6 months" in body
+    assert f'href="{step_url(case, scenario, "position")}">Position within the range: The sentence after any plea reduction' in text_of(response)
+    scenario.refresh_from_db()
+    assert "plea" not in scenario.request
+
+
+def test_outstanding_problems_link_to_their_step(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    walk(client, case, scenario, STEP_ANSWERS[:1])
+    page = client.get(step_url(case, scenario, "offence"))
+    assert f'href="{step_url(case, scenario, "factors")}">Harm and culpability</a>' in page.content.decode()
+    assert "Select at least one image category factor" in text_of(page)
+
+
+def test_the_factor_choices_come_from_the_guideline_data(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    walk(client, case, scenario, STEP_ANSWERS[:1])
+    body = text_of(client.get(step_url(case, scenario, "factors")))
+    assert "Image category factors" in body and "Images involving penetrative sexual activity" in body
+    assert "Category A" in body and "Making an image by simple downloading (sentenced as possession)" in body
+    assert "Indecent photographs of children" in body
+
+
+def test_new_case_form_names_what_is_missing(client, world):
+    sign_in(client, world.users["prob_prac"])
+    page = client.get(reverse("courts:case-create"))
+    body = text_of(page)
+    assert "PersonPTEST001, Testy (PTEST001)" in body and "PTEST003" not in body  # visible people only
+    response = client.post(reverse("courts:case-create"), {"person": "", "title": ""})
+    assert "Enter a title for the unnamed scenario, or choose a person" in text_of(response)
+    response = client.post(reverse("courts:case-create"), {"person": str(world.persons["other"].pk), "title": ""})
+    assert "Choose a person from the list" in text_of(response)
+    assert not SentencingCase.objects.exists()
+    response = client.post(reverse("courts:case-create"), {"person": str(world.persons["probation"].pk), "title": ""})
+    case = SentencingCase.objects.get()
+    assert case.person == world.persons["probation"] and response.status_code == 302
+
+
+def test_the_person_case_prefills_the_date_of_birth_and_links_to_assessments(client, world):
+    person = world.persons["probation"]
+    case = new_case(world, "prob_prac", person_id=person.pk, title="")
+    sign_in(client, world.users["prob_prac"])
+    page = client.get(step_url(case, case.scenarios.get(), "offence")).content.decode()
+    assert 'value="1980-01-01"' in page
+    detail = client.get(reverse("courts:case-detail", args=[case.pk])).content.decode()
+    assert f"/assessments/person/{person.pk}/" in detail or f"/people/{person.pk}/" in detail
+
+
+def test_comparison_shows_sentence_notification_treatment_and_waiting_time(client, world):
+    case = new_case(world)
+    sign_in(client, world.users["court_prac"])
+    answers = dict(STEP_ANSWERS)
+    base = [("offence", {**answers["offence"], "sentencing_court": "crown_court", "victim_age": "12"}),
+            ("factors", answers["factors"])]  # fmt: skip
+    custody_scenario = case.scenarios.get()
+    walk(client, case, custody_scenario, [*base, ("position", {"position_kind": "custody", "length": "18m"})])
+    client.post(reverse("courts:scenario-create", args=[case.pk]), {"label": "Suspended with a programme", "copy_from": custody_scenario.pk})
+    suspended = case.scenarios.get(label="Suspended with a programme")
+    walk(client, case, suspended, [("suspension", {"suspend": "yes", "operational_period": "2y", "sso_requirements": ["programme"]})])
+    client.post(reverse("courts:scenario-create", args=[case.pk]), {"label": "Community order with treatment", "copy_from": custody_scenario.pk})
+    community = case.scenarios.get(label="Community order with treatment")
+    walk(client, case, community, [
+        ("position", {"position_kind": "community_order", "level": "high", "departure_reason": "Treatment available"}),
+        ("community", {"length": "3y", "requirements": ["programme", "rehabilitation_activity"]}),
+    ])  # fmt: skip
+    page = client.get(reverse("courts:case-compare", args=[case.pk]))
+    body = text_of(page)
+    assert "18 months' custody" in body and "10 years (to" in body
+    assert "18 months' custody, suspended for 2 years" in body
+    assert "Programme requirement (accredited programme) (suspended sentence order)" in body
+    assert "high-level community order" in body and "5 years (to 9 January 2029)" in body
+    assert body.count("Not known: Safeguard holds no programme waiting times yet") == 2
+    assert "No programme in this scenario" in body
+
+
+def test_other_agencies_get_404_and_other_roles_403(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["prob_prac"])
+    assert client.get(reverse("courts:case-detail", args=[case.pk])).status_code == 404
+    assert client.post(step_url(case, scenario, "offence"), {}).status_code == 404
+    sign_in(client, world.users["treat_prac"])
+    assert client.get(reverse("courts:case-list")).status_code == 403
+    sign_in(client, world.users["court_prac"])
+    assert client.get(step_url(case, scenario, "no-such-step")).status_code == 404
+    other = new_case(world, title="Second")
+    assert client.get(reverse("courts:scenario-detail", args=[other.pk, scenario.pk])).status_code == 404
+
+
+def test_case_list_shows_the_agency_cases_only(client, world):
+    mine = new_case(world, title="Ours")
+    new_case(world, "prob_prac", title="Theirs")
+    sign_in(client, world.users["court_prac"])
+    body = text_of(client.get(reverse("courts:case-list")))
+    assert "Ours" in body and "Theirs" not in body and mine.display_title in body
+    assert AuditEvent.objects.filter(action="sentencing.case.list", username="court_prac").count() == 1
+
+
+def test_report_details_form(client, world):
+    case = new_case(world)
+    sign_in(client, world.users["court_prac"])
+    url = reverse("courts:case-edit", args=[case.pk])
+    response = client.post(url, {"suitability": "x" * 10001, "proposal": "", "proposed_scenario": ""})
+    assert "Ensure this value has at most 10000 characters" in text_of(response)
+    scenario = case.scenarios.get()
+    response = client.post(url, {"suitability": "Motivated to engage.", "proposal": "A community order.", "proposed_scenario": scenario.pk})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.suitability == "Motivated to engage." and case.scenarios.get().proposed
+
+
+def test_pages_have_no_inline_styles_or_scripts(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    walk(client, case, scenario, STEP_ANSWERS)
+    urls = [reverse("courts:case-list"), reverse("courts:case-create"), reverse("courts:case-detail", args=[case.pk]),
+            reverse("courts:case-compare", args=[case.pk]), reverse("courts:case-report", args=[case.pk]),
+            reverse("courts:scenario-detail", args=[case.pk, scenario.pk])]  # fmt: skip
+    urls += [step_url(case, scenario, step) for step, _ in STEP_ANSWERS]
+    for url in urls:
+        page = client.get(url).content.decode()
+        assert " style=" not in page, url
+        for tag in re.findall(r"<script[^>]*>", page):
+            assert "src=" in tag or "nonce=" in tag, (url, tag)
