@@ -146,8 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the web application with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument("--workers", type=int, default=4)
+    serve.add_argument("--threads", type=int, default=3)
     serve.add_argument("--access-log", action="store_true")
     serve.set_defaults(func=cmd_serve)
 
