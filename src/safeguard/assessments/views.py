@@ -30,6 +30,7 @@ from safeguard.assessments.models import Assessment
 from safeguard.assessments.presentation import ResultView, result_view
 from safeguard.assessments.services import AnswersInvalid
 from safeguard.core.decorators import actor_required
+from safeguard.core.forms import add_service_errors
 from safeguard.instruments import registry
 from safeguard.people.selectors import JustificationRequired
 from safeguard.policy import Action
@@ -44,15 +45,7 @@ def _service_errors(form: AnswersForm, exc: ValidationError) -> None:
     if isinstance(exc, AnswersInvalid):
         add_answer_errors(form, exc.errors)
         return
-    if hasattr(exc, "error_dict"):
-        errors = [
-            {"field": name, "code": e.code or "invalid", "message": " ".join(e.messages)}
-            for name, field_errors in exc.error_dict.items()
-            for e in field_errors
-        ]
-    else:
-        errors = [{"field": "", "code": "invalid", "message": m} for m in exc.messages]
-    add_answer_errors(form, errors)
+    add_service_errors(form, exc)
 
 
 def _preview(instrument_id: str, inputs: dict[str, Any], when: date | None = None) -> dict[str, Any]:
