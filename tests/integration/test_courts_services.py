@@ -46,6 +46,7 @@ STEP_ANSWERS: list[tuple[str, dict[str, Any]]] = [
     ("category", {}),
     ("position", {"position_kind": "custody", "length": "9m"}),
     ("plea", {"stage": "first_stage", "first_hearing_date": "2024-01-10"}),
+    ("offences", {}),
     ("threshold", {}),
     ("suspension", {"suspend": "yes", "operational_period": "2y"}),
     ("community", {}),
@@ -127,7 +128,7 @@ def test_a_step_saves_with_later_steps_still_to_resolve(world):
     assert scenario.request == first
     assert scenario.result is None
     assert [p["field"] for p in scenario.problems] == ["harm_factors", "culpability_factors"]  # step two
-    assert outcome.problems == scenario.problems
+    assert outcome.lead.problems == scenario.problems
     [event] = events("sentencing.scenario.update")
     assert event.details["step"] == "offence" and event.details["outstanding"] == ["required", "required"]
 

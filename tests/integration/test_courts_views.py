@@ -37,7 +37,7 @@ def test_a_legal_adviser_walks_a_case_from_offence_to_notification_period(client
     assert response.url == step_url(case, scenario, "offence")
     for index, (step, data) in enumerate(STEP_ANSWERS):
         page = client.get(step_url(case, scenario, step))
-        assert page.status_code == 200 and f"Step {index + 1} of 9" in text_of(page)
+        assert page.status_code == 200 and f"Step {index + 1} of 10" in text_of(page)
         response = client.post(step_url(case, scenario, step), data)
         assert response.status_code == 302, text_of(response)[:3000]
     assert response.url == reverse("courts:scenario-detail", args=[case.pk, scenario.pk])

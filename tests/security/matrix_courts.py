@@ -39,6 +39,10 @@ ROWS: dict[str, dict[str, dict[str, int]]] = {
     "courts:scenario-create": {"GET": court_case(), "POST": court_case()},
     "courts:scenario-detail": {"GET": court_case()},
     "courts:scenario-step": {"GET": court_case(), "POST": court_case()},
+    # A further offence (number 2 exists): POST {} to a step is an invalid form (200 with errors).
+    "courts:offence-add": {"POST": court_case(ok=302)},
+    "courts:offence-step": {"GET": court_case(), "POST": court_case()},
+    "courts:offence-remove": {"POST": court_case(ok=302)},
     "courts:guideline-list": {"GET": staff_only(EDITORS)},
     "courts:guideline-upload": {"GET": staff_only(EDITORS), "POST": staff_only(EDITORS)},
     "courts:guideline-upload-detail": {"GET": staff_only(EDITORS)},
@@ -72,15 +76,22 @@ def kwargs_for(name: str, world) -> dict[str, object]:
     from safeguard.courts import services
 
     kwargs: dict[str, object] = {}
-    if "case" in name or "scenario" in name:
+    if "case" in name or "scenario" in name or "offence-" in name:
         if name in ("courts:case-list", "courts:case-create", "api-1:case_list", "api-1:case_create"):
             return {}
         case = services.case_create(actor=world.actor(CASE_OWNER), title="Matrix case")
         kwargs["case_id"] = case.pk
-        if "scenario" in name and "create" not in name:
+        if ("scenario" in name or "offence-" in name) and "create" not in name:
             kwargs["scenario_id"] = case.scenarios.get().pk
         if name == "courts:scenario-step":
             kwargs["step"] = "offence"
+        if name in ("courts:offence-step", "courts:offence-remove"):
+            scenario = case.scenarios.get()
+            kwargs["number"] = services.offence_add(
+                actor=world.actor(CASE_OWNER), case=case, scenario=scenario
+            )
+            if name == "courts:offence-step":
+                kwargs["step"] = "relation"
     elif name == "courts:guideline-upload-detail":
         from safeguard.courts.models import GuidelineUpload
 

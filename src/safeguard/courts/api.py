@@ -17,15 +17,15 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from safeguard import policy
-from safeguard.courts import library, report, selectors, services
+from safeguard.courts import library, report, selectors, services, steps
 from safeguard.courts.models import CaseScenario, SentencingCase
 from safeguard.guidelines import (
     Problems,
-    calculate_from_dict,
+    calculate_any_from_dict,
+    calculation_json_schema,
     list_guidelines,
     notification_from_dict,
     notification_request_json_schema,
-    request_json_schema,
 )
 from safeguard.policy import Action
 
@@ -44,7 +44,11 @@ def _body(request: HttpRequest) -> Any:
 def _invalid_json() -> Status[dict[str, Any]]:
     return Status(
         400,
-        {"errors": [{"field": "", "code": "invalid_json", "message": "The request body must be a JSON object"}]},
+        {
+            "errors": [
+                {"field": "", "code": "invalid_json", "message": "The request body must be a JSON object"}
+            ]
+        },
     )
 
 
@@ -58,14 +62,19 @@ def guidelines(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post(
     "/sentencing/calculate",
     response={200: dict[str, Any], 400: dict[str, Any], 422: dict[str, Any]},
-    summary="Walk the guideline steps from offence to notification period",
-    openapi_extra={"requestBody": {"content": {"application/json": {"schema": request_json_schema()}}, "required": True}},
+    summary="Walk the guideline steps from offence to notification period (one offence, or a case of several)",
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": calculation_json_schema()}},
+            "required": True,
+        }
+    },
 )
 def calculate(request: HttpRequest) -> Status[dict[str, Any]]:
     data = _body(request)
     if not isinstance(data, dict):
         return _invalid_json()
-    outcome = calculate_from_dict(data, library.current().library)
+    outcome = calculate_any_from_dict(data, library.current().library)
     return Status(422 if isinstance(outcome, Problems) else 200, outcome.to_dict())
 
 
@@ -74,7 +83,10 @@ def calculate(request: HttpRequest) -> Status[dict[str, Any]]:
     response={200: dict[str, Any], 400: dict[str, Any], 422: dict[str, Any]},
     summary="Notification period under the Sexual Offences Act 2003 s.82",
     openapi_extra={
-        "requestBody": {"content": {"application/json": {"schema": notification_request_json_schema()}}, "required": True}
+        "requestBody": {
+            "content": {"application/json": {"schema": notification_request_json_schema()}},
+            "required": True,
+        }
     },
 )
 def notification(request: HttpRequest) -> Status[dict[str, Any]]:
@@ -101,7 +113,10 @@ class ScenarioOut(Schema):
     proposed: bool
     request: dict[str, Any]
     sso_requirements: list[str]
+    other_offences: list[dict[str, Any]]
+    totality: dict[str, Any] | None
     result: dict[str, Any] | None
+    case_result: dict[str, Any] | None
     problems: list[dict[str, str]]
     warnings: list[str]
     banner: str | None
@@ -141,9 +156,24 @@ class CaseIn(Schema):
     person_id: uuid.UUID | None = None
 
 
+class OtherOffenceIn(Schema):
+    label: str = Field("", max_length=60)
+    relation: str = Field("concurrent", description="concurrent, consecutive or no_separate_penalty")
+    request: dict[str, Any]
+
+
+class TotalityIn(Schema):
+    total: str = Field(
+        ..., max_length=20, description="the total custodial term the court settles on, like 3y"
+    )
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
 class ScenarioIn(Schema):
     label: str = Field(..., min_length=1, max_length=120)
-    request: dict[str, Any]
+    request: dict[str, Any] = Field(..., description="the lead offence's request")
+    other_offences: list[OtherOffenceIn] = Field(default_factory=list, max_length=19)
+    totality: TotalityIn | None = None
     sso_requirements: list[str] = Field(default_factory=list, max_length=20)
     proposed: bool = False
 
@@ -152,7 +182,9 @@ def _person(case: SentencingCase) -> PersonRef | None:
     person = case.person
     if person is None:
         return None
-    return PersonRef(id=person.pk, reference=person.reference, given_name=person.given_name, family_name=person.family_name)
+    return PersonRef(
+        id=person.pk, reference=person.reference, given_name=person.given_name, family_name=person.family_name
+    )
 
 
 def _summary_fields(case: SentencingCase) -> dict[str, Any]:
@@ -169,16 +201,30 @@ def _summary_fields(case: SentencingCase) -> dict[str, Any]:
 
 def _scenario(scenario: CaseScenario) -> ScenarioOut:
     result = scenario.result_data
+    whole = scenario.case_data or result or {}
+    problems = steps.scenario_problems(
+        list(scenario.problems or []), list(scenario.other_offences or []), list(scenario.case_problems or [])
+    )
     return ScenarioOut(
         id=scenario.pk,
         label=scenario.label,
         proposed=scenario.proposed,
         request=scenario.request or {},
         sso_requirements=list(scenario.sso_requirements or []),
+        other_offences=[
+            {
+                "label": o.get("label", ""),
+                "relation": o.get("relation", ""),
+                "request": o.get("request") or {},
+            }
+            for o in scenario.other_offences or []
+        ],
+        totality=scenario.totality if isinstance(scenario.totality, dict) else None,
         result=result,
-        problems=list(scenario.problems or []),
-        warnings=[str(w) for w in (result or {}).get("warnings") or []],
-        banner=(result or {}).get("banner"),
+        case_result=scenario.case_data,
+        problems=problems,
+        warnings=[str(w) for w in whole.get("warnings") or []],
+        banner=whole.get("banner"),
         calculated_at=scenario.calculated_at,
         engine_version=scenario.engine_version,
         guideline_id=scenario.guideline_id,
@@ -221,7 +267,9 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[CaseOut]:
     return Status(201, _case(case))
 
 
-@router.get("/sentencing/cases/{case_id}", response=CaseOut, summary="One case with its scenarios and results")
+@router.get(
+    "/sentencing/cases/{case_id}", response=CaseOut, summary="One case with its scenarios and results"
+)
 def case_detail(request: HttpRequest, case_id: int) -> CaseOut:
     case = selectors.case_open(actor=request.actor, pk=case_id)  # type: ignore[attr-defined]
     return _case(case)
@@ -234,7 +282,8 @@ def _refused(problems: list[dict[str, str]]) -> Status[dict[str, Any]]:
 @router.post(
     "/sentencing/cases/{case_id}/scenarios",
     response={201: ScenarioOut, 422: dict[str, Any]},
-    summary="Add a scenario: a complete engine request, calculated now (refused with every problem)",
+    summary="Add a scenario: the lead offence's request and any further offences, calculated now "
+    "(refused with every problem)",
 )
 def scenario_create(request: HttpRequest, case_id: int, payload: ScenarioIn) -> Status[Any]:
     actor = request.actor  # type: ignore[attr-defined]
@@ -243,6 +292,8 @@ def scenario_create(request: HttpRequest, case_id: int, payload: ScenarioIn) -> 
         scenario = services.scenario_put(
             actor=actor, case=case, scenario=None, label=payload.label, request=payload.request,
             sso_requirements=payload.sso_requirements, proposed=payload.proposed,
+            other_offences=[o.model_dump() for o in payload.other_offences],
+            totality=payload.totality.model_dump() if payload.totality else None,
         )  # fmt: skip
     except services.Refused as refused:
         return _refused(refused.problems)
@@ -261,6 +312,8 @@ def scenario_update(request: HttpRequest, case_id: int, scenario_id: int, payloa
         saved = services.scenario_put(
             actor=actor, case=case, scenario=scenario, label=payload.label, request=payload.request,
             sso_requirements=payload.sso_requirements, proposed=payload.proposed,
+            other_offences=[o.model_dump() for o in payload.other_offences],
+            totality=payload.totality.model_dump() if payload.totality else None,
         )  # fmt: skip
     except services.Refused as refused:
         return _refused(refused.problems)

@@ -115,7 +115,10 @@ class StepForm(forms.Form):
             return []
         by_value = {str(w.data["value"]): w for w in self[name].subwidgets}
         spec = self.groups_spec.get(name) or [("", list(by_value))]
-        return [{"label": label, "items": [by_value[v] for v in values if v in by_value]} for label, values in spec]
+        return [
+            {"label": label, "items": [by_value[v] for v in values if v in by_value]}
+            for label, values in spec
+        ]
 
 
 class StepContext:
@@ -129,12 +132,16 @@ class StepContext:
         offence: Offence | None,
         date_of_birth: date | None = None,
         sso_requirements: list[str] | None = None,
+        totality: dict[str, Any] | None = None,
+        other: dict[str, Any] | None = None,
     ) -> None:
         self.library = library
         self.guideline = guideline
         self.offence = offence
         self.date_of_birth = date_of_birth
         self.sso_requirements = sso_requirements or []
+        self.totality = totality  # the court's total, for the "offences" step
+        self.other = other  # the further offence being edited (label, relation), if any
 
 
 class OffenceStepForm(StepForm):
@@ -169,13 +176,19 @@ class OffenceStepForm(StepForm):
         super().__init__(*args, context=context, **kwargs)
         library = context.library
         self.fields["offence"].choices = [  # type: ignore[attr-defined]
-            (o.id, f"{o.title} ({o.statute})") for o in library.offences.values() if library.versions_for(o.id)
+            (o.id, f"{o.title} ({o.statute})")
+            for o in library.offences.values()
+            if library.versions_for(o.id)
         ]
 
     @classmethod
     def initial_for(cls, request: dict[str, Any], context: StepContext) -> dict[str, Any]:
         initial = {k: request.get(k) for k in ("offence", "sentencing_court", *cls.DATES, *cls.NUMBERS)}
-        if not initial["offender_date_of_birth"] and context.date_of_birth and not request.get("offender_age_at_offence"):
+        if (
+            not initial["offender_date_of_birth"]
+            and context.date_of_birth
+            and not request.get("offender_age_at_offence")
+        ):
             initial["offender_date_of_birth"] = context.date_of_birth.isoformat()
         return {k: v for k, v in initial.items() if v is not None}
 
@@ -184,7 +197,13 @@ class OffenceStepForm(StepForm):
         cleaned = self.cleaned_data
         if data.get("offence") and data["offence"] != cleaned["offence"]:
             # Factors belong to the offence's guideline: a new offence starts them afresh.
-            for key in ("harm_factors", "culpability_factors", "aggravating_factors", "mitigating_factors", "penetrative"):
+            for key in (
+                "harm_factors",
+                "culpability_factors",
+                "aggravating_factors",
+                "mitigating_factors",
+                "penetrative",
+            ):
                 data.pop(key, None)
         data["offence"] = cleaned["offence"]
         data["sentencing_court"] = cleaned["sentencing_court"] or None
@@ -231,7 +250,9 @@ class FactorsStepForm(StepForm):
             elif axis.selection == "single":
                 field.help_text = "Select the factors of one category only."
             else:
-                field.help_text = "Select all that apply: the most serious category with a selected factor applies."
+                field.help_text = (
+                    "Select all that apply: the most serious category with a selected factor applies."
+                )
             self.groups_spec[name] = groups
         if context.offence is None or not context.offence.has_penetration_condition:
             del self.fields["penetrative"]
@@ -248,7 +269,9 @@ class FactorsStepForm(StepForm):
         data = dict(request)
         for name in ("harm_factors", "culpability_factors"):
             data[name] = list(self.cleaned_data.get(name) or []) if name in self.fields else None
-        data["penetrative"] = _bool(self.cleaned_data.get("penetrative", "")) if "penetrative" in self.fields else None
+        data["penetrative"] = (
+            _bool(self.cleaned_data.get("penetrative", "")) if "penetrative" in self.fields else None
+        )
         return data
 
 
@@ -373,7 +396,9 @@ class PleaStepForm(StepForm):
             ("during_trial", "During the trial"),
         ],
     )
-    first_hearing_date = _date("First hearing date", help_text="It chooses the guilty-plea guideline (2007 or 2017)")
+    first_hearing_date = _date(
+        "First hearing date", help_text="It chooses the guilty-plea guideline (2007 or 2017)"
+    )
     reduction = forms.CharField(
         label="Reduction",
         required=False,
@@ -413,13 +438,18 @@ class PleaStepForm(StepForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("stage") and (data.get("first_hearing_date") or data.get("reduction")):
-            self.add_error("stage", "Choose when the guilty plea was indicated, or clear the hearing date and reduction")
+            self.add_error(
+                "stage", "Choose when the guilty plea was indicated, or clear the hearing date and reduction"
+            )
         return data
 
 
 class ThresholdStepForm(StepForm):
     threshold_passed = forms.ChoiceField(
-        label="Has the custody threshold been passed?", required=False, widget=forms.RadioSelect, choices=YES_NO
+        label="Has the custody threshold been passed?",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=YES_NO,
     )
     custody_unavoidable = forms.ChoiceField(
         label="Is custody unavoidable?", required=False, widget=forms.RadioSelect, choices=YES_NO
@@ -454,7 +484,8 @@ class SuspensionStepForm(StepForm):
     )
     operational_period = _length("Operational period", help_text="6 months to 2 years, like 2y or 18m")
     supervision_period = _length(
-        "Supervision period", help_text="Optional; 6 months to 2 years, not longer than the operational period"
+        "Supervision period",
+        help_text="Optional; 6 months to 2 years, not longer than the operational period",
     )
     factors_for = forms.MultipleChoiceField(
         label="Factors for suspension",
@@ -569,8 +600,13 @@ class CommunityStepForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("unpaid_work_hours") is not None and "unpaid_work" not in (data.get("requirements") or []):
-            self.add_error("unpaid_work_hours", "Hours apply only to an unpaid work requirement: choose it, or clear the hours")
+        if data.get("unpaid_work_hours") is not None and "unpaid_work" not in (
+            data.get("requirements") or []
+        ):
+            self.add_error(
+                "unpaid_work_hours",
+                "Hours apply only to an unpaid work requirement: choose it, or clear the hours",
+            )
         return data
 
 
@@ -582,10 +618,16 @@ class NotificationStepForm(StepForm):
         label="Sexual Harm Prevention Order",
         required=False,
         widget=forms.RadioSelect,
-        choices=[("", "Not proposed"), ("fixed", "For a fixed period"), ("until_further_order", "Until further order")],
+        choices=[
+            ("", "Not proposed"),
+            ("fixed", "For a fixed period"),
+            ("until_further_order", "Until further order"),
+        ],
     )
     shpo_length = _length("Length of the order", help_text="At least 5 years, like 5y or 10y")
-    foreign_travel_prohibition = forms.BooleanField(label="Include a foreign travel prohibition", required=False)
+    foreign_travel_prohibition = forms.BooleanField(
+        label="Include a foreign travel prohibition", required=False
+    )
     FIELD_MAP: ClassVar[dict[str, str]] = {
         "shpo": "shpo",
         "shpo.length": "shpo_length",
@@ -631,12 +673,80 @@ class NotificationStepForm(StepForm):
         return data
 
 
+class OffencesStepForm(StepForm):
+    """The court's total after reviewing the arithmetic total of several offences (optional)."""
+
+    total = _length(
+        "Total custodial term the court settles on",
+        "Leave empty to use the arithmetic total. Like 3y or 42m; it may not be longer than the arithmetic total",
+    )
+    reason = forms.CharField(
+        label="Reason for this total",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the total is just and proportionate to the offending as a whole",
+    )
+    FIELD_MAP: ClassVar[dict[str, str]] = {
+        "totality": "total",
+        "totality.total": "total",
+        "totality.reason": "reason",
+    }
+
+    @classmethod
+    def initial_for(cls, request: dict[str, Any], context: StepContext) -> dict[str, Any]:
+        totality = context.totality or {}
+        return {"total": totality.get("total", ""), "reason": totality.get("reason", "")}
+
+    def totality(self) -> dict[str, str] | None:
+        total, reason = self.cleaned_data["total"].strip(), self.cleaned_data["reason"].strip()
+        return {"total": total, "reason": reason} if total else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("total") or "").strip() and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for the total the court settles on")
+        if not (data.get("total") or "").strip() and (data.get("reason") or "").strip():
+            self.add_error("total", "Enter the total the reason is for, or clear the reason")
+        return data
+
+
+RELATION_CHOICES = [
+    ("concurrent", "Concurrent: runs at the same time as the lead sentence"),
+    ("consecutive", "Consecutive: a custodial term served after the lead term"),
+    ("no_separate_penalty", "No separate penalty: recorded, adds nothing to the sentence"),
+]
+
+
+class RelationStepForm(StepForm):
+    """How a further offence's sentence relates to the lead sentence, and what to call the offence."""
+
+    label = forms.CharField(
+        label="Name of this offence", max_length=60, help_text="For example “Count 2”",
+        error_messages={"required": "Enter a name for this offence, like “Count 2”"},
+    )  # fmt: skip
+    relation = forms.ChoiceField(
+        label="How its sentence relates to the lead sentence",
+        widget=forms.RadioSelect,
+        choices=RELATION_CHOICES,
+        error_messages={"required": "Choose concurrent, consecutive or no separate penalty"},
+    )
+    FIELD_MAP: ClassVar[dict[str, str]] = {"relation": "relation", "label": "label"}
+
+    @classmethod
+    def initial_for(cls, request: dict[str, Any], context: StepContext) -> dict[str, Any]:
+        other = context.other or {}
+        return {"label": other.get("label", ""), "relation": other.get("relation", "concurrent")}
+
+
 STEP_FORMS: dict[str, type[StepForm]] = {
     "offence": OffenceStepForm,
     "factors": FactorsStepForm,
     "category": CategoryStepForm,
     "position": PositionStepForm,
     "plea": PleaStepForm,
+    "offences": OffencesStepForm,
+    "relation": RelationStepForm,
     "threshold": ThresholdStepForm,
     "suspension": SuspensionStepForm,
     "community": CommunityStepForm,
@@ -711,9 +821,7 @@ class ReportDetailsForm(forms.Form):
         widget=forms.Textarea,
         help_text="The proposal to the court and why. Encrypted at rest",
     )
-    proposed_scenario = forms.ChoiceField(
-        label="Proposed scenario", required=False, widget=forms.RadioSelect
-    )
+    proposed_scenario = forms.ChoiceField(label="Proposed scenario", required=False, widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, scenarios: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -743,7 +851,9 @@ class UploadForm(forms.Form):
 
 class VerifyForm(forms.Form):
     part = forms.ChoiceField(
-        label="Part verified", widget=forms.RadioSelect, error_messages={"required": "Choose the part you verified"}
+        label="Part verified",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the part you verified"},
     )
     verified_against = forms.CharField(
         label="Verified against",

@@ -85,13 +85,17 @@ def figures(guideline: Guideline, part: str) -> dict[str, Any] | None:
 def marked_verified(guideline: Guideline, part: str) -> bool:
     """Does the data file itself mark this part verified (the engine then gives no warning for it)?"""
     if part == VerifiedPart.TABLE:
-        return guideline.table.available and guideline.table.fact is not None and guideline.table.fact.verified
+        return (
+            guideline.table.available and guideline.table.fact is not None and guideline.table.fact.verified
+        )
     if part == VerifiedPart.HARM:
         return guideline.harm is not None and guideline.harm.fact.verified
     if part == VerifiedPart.CULPABILITY:
         return guideline.culpability is not None and guideline.culpability.fact.verified
     if part == VerifiedPart.OFFENCE_RANGE:
-        return guideline.offence_range is not None and guideline.offence_range.fact.evidence is Evidence.VERIFIED
+        return (
+            guideline.offence_range is not None and guideline.offence_range.fact.evidence is Evidence.VERIFIED
+        )
     return False
 
 

@@ -109,7 +109,9 @@ def current() -> LibraryState:
     from safeguard.courts.models import GuidelineUpload
 
     # Keyed by id and content hash, so a reused id (a rolled-back transaction) is never mistaken.
-    key = ",".join(f"{pk}:{digest}" for pk, digest in GuidelineUpload.objects.order_by("id").values_list("id", "sha256"))
+    key = ",".join(
+        f"{pk}:{digest}" for pk, digest in GuidelineUpload.objects.order_by("id").values_list("id", "sha256")
+    )
     with _lock:
         state = _cache.get(key)
         if state is None:

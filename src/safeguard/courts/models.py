@@ -2,8 +2,9 @@
 
 A case belongs to one agency (the policy scopes it to that agency). It is either about a person the
 agency can see or an unnamed scenario (a legal adviser's worked example). Each scenario is one
-request to the pure engine `safeguard.guidelines` (one offence per request: the engine has no
-totality step), built step by step, with a snapshot of the last calculation.
+possible sentence for every offence in the case: the lead offence's request, any further offences
+with how each relates to the lead sentence (concurrent, consecutive, no separate penalty), and the
+total the court settles on. It is built step by step and keeps a snapshot of its last calculation.
 """
 
 from __future__ import annotations
@@ -53,11 +54,18 @@ class SentencingCase(models.Model):
 
 
 class CaseScenario(models.Model):
-    """One possible sentence: an engine request and the snapshot of its last calculation."""
+    """One possible sentence: the lead offence's engine request, further offences, and the snapshots
+    of the last calculation (the lead on its own, each further offence, and the whole case)."""
 
     case = models.ForeignKey(SentencingCase, on_delete=models.CASCADE, related_name="scenarios")
     label = models.CharField(max_length=120)
-    request = models.JSONField(default=dict, blank=True)
+    request = models.JSONField(default=dict, blank=True)  # the lead offence
+    # Further offences: [{label, relation, request, result, problems}] (relation: concurrent,
+    # consecutive or no_separate_penalty; result and problems from that offence's own calculation).
+    other_offences = models.JSONField(default=list, blank=True)
+    totality = models.JSONField(null=True, blank=True)  # {"total": "3y", "reason": ...}: the court's total
+    case_result = models.JSONField(null=True, blank=True)  # CaseResult.to_dict(): every offence and the total
+    case_problems = models.JSONField(default=list, blank=True)  # problems only the whole case shows
     # Requirements of a suspended sentence order: recorded here because the engine does not take
     # or check them (only the community-order list of s.201 is in its data).
     sso_requirements = models.JSONField(default=list, blank=True)
@@ -87,6 +95,14 @@ class CaseScenario(models.Model):
     @property
     def result_data(self) -> dict[str, Any] | None:
         return self.result if isinstance(self.result, dict) else None
+
+    @property
+    def case_data(self) -> dict[str, Any] | None:
+        return self.case_result if isinstance(self.case_result, dict) else None
+
+    @property
+    def offence_count(self) -> int:
+        return 1 + len(self.other_offences or [])
 
 
 class GuidelineUpload(models.Model):

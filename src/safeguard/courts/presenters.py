@@ -225,9 +225,13 @@ def figures(result: dict[str, Any]) -> list[Figure]:
         figure = "Not suspended (the term could be)"
     else:
         figure = "Cannot be suspended"
-    details = [f"For suspension: {f['label']}" for f in suspension.get("factors_for") or [] if f.get("selected")]
+    details = [
+        f"For suspension: {f['label']}" for f in suspension.get("factors_for") or [] if f.get("selected")
+    ]
     details += [
-        f"Against suspension: {f['label']}" for f in suspension.get("factors_against") or [] if f.get("selected")
+        f"Against suspension: {f['label']}"
+        for f in suspension.get("factors_against") or []
+        if f.get("selected")
     ]
     rows.append(
         Figure(
@@ -244,7 +248,8 @@ def figures(result: dict[str, Any]) -> list[Figure]:
             parts.append(f"length {duration_text(community['length'])}")
         figure = "Community order" + (f" ({', '.join(parts)})" if parts else "")
         details = [
-            r["label"] + (f", {r['hours']} hours" if r.get("hours") else "") for r in community.get("requirements") or []
+            r["label"] + (f", {r['hours']} hours" if r.get("hours") else "")
+            for r in community.get("requirements") or []
         ]
     else:
         figure, details = "Not a community order", []
@@ -288,7 +293,11 @@ def figures(result: dict[str, Any]) -> list[Figure]:
     )
     for order in result.get("ancillary_orders") or []:
         if order.get("requested"):
-            length = "until further order" if order.get("until_further_order") else duration_text(order.get("length"))
+            length = (
+                "until further order"
+                if order.get("until_further_order")
+                else duration_text(order.get("length"))
+            )
             figure = f"Proposed: {length}" + (
                 "; with a foreign travel prohibition" if order.get("foreign_travel_prohibition") else ""
             )
@@ -310,7 +319,11 @@ def treatment(scenario: CaseScenario) -> list[str]:
     found: list[str] = []
     community = result.get("community_order") or {}
     if community.get("applicable"):
-        found += [str(r["label"]) for r in community.get("requirements") or [] if r.get("type") in TREATMENT_REQUIREMENTS]
+        found += [
+            str(r["label"])
+            for r in community.get("requirements") or []
+            if r.get("type") in TREATMENT_REQUIREMENTS
+        ]
     if (result.get("suspension") or {}).get("suspended"):
         found += [
             f"{COMMUNITY_REQUIREMENTS[r]} (suspended sentence order)"
@@ -341,21 +354,94 @@ class ComparisonRow:
     outstanding: int
 
 
+def headline(scenario: CaseScenario) -> dict[str, Any] | None:
+    """The whole case's result (every offence and the total), or the lead's alone when it is the only
+    offence and no case result is stored; None while any offence is unresolved."""
+    if scenario.case_data is not None:
+        return scenario.case_data
+    if not scenario.other_offences and scenario.result_data is not None:
+        return scenario.result_data
+    return None
+
+
+def sentence_headline(scenario: CaseScenario) -> str:
+    data = headline(scenario)
+    if data is None:
+        return "Not determined"
+    part = data.get("total") if "total" in data else data.get("sentence")
+    return str((part or {}).get("text") or "Not determined")
+
+
+def outstanding(scenario: CaseScenario) -> int:
+    count = len(scenario.problems or []) + len(scenario.case_problems or [])
+    return count + sum(len(o.get("problems") or []) for o in scenario.other_offences or [])
+
+
+def offence_lines(scenario: CaseScenario) -> list[dict[str, Any]]:
+    """One line per offence: its name, relation to the lead, its own sentence and what it adds."""
+    data = scenario.case_data or {}
+    counts = {
+        line.get("offence"): line.get("counts") for line in (data.get("total") or {}).get("lines") or []
+    }
+    lead = scenario.result_data or {}
+    lines = [
+        {
+            "number": 1,
+            "label": "Offence 1",
+            "relation": "Lead offence",
+            "offence": str(
+                (lead.get("offence") or {}).get("title")
+                or (scenario.request or {}).get("offence")
+                or "Not chosen"
+            ),
+            "sentence": str((lead.get("sentence") or {}).get("text") or "Not determined"),
+            "counts": str(counts.get(0) or ""),
+            "problems": len(scenario.problems or []),
+        }
+    ]
+    for number, other in enumerate(scenario.other_offences or [], start=2):
+        result = other.get("result") or {}
+        lines.append(
+            {
+                "number": number,
+                "label": str(other.get("label") or f"Offence {number}"),
+                "relation": RELATION_WORDS.get(str(other.get("relation")), str(other.get("relation"))),
+                "offence": str(
+                    (result.get("offence") or {}).get("title")
+                    or (other.get("request") or {}).get("offence")
+                    or "Not chosen"
+                ),
+                "sentence": str((result.get("sentence") or {}).get("text") or "Not determined"),
+                "counts": str(counts.get(number - 1) or ""),
+                "problems": len(other.get("problems") or []),
+            }
+        )
+    return lines
+
+
+RELATION_WORDS = {
+    "lead": "Lead offence",
+    "concurrent": "Concurrent",
+    "consecutive": "Consecutive",
+    "no_separate_penalty": "No separate penalty",
+}
+
+
 def comparison(scenarios: list[CaseScenario]) -> list[ComparisonRow]:
     rows = []
     for scenario in scenarios:
-        result = scenario.result_data
+        data = headline(scenario)
         rows.append(
             ComparisonRow(
                 scenario=scenario,
-                sentence=str((result or {}).get("sentence", {}).get("text", "")) if result else "Not determined",
-                notification=notification_text(result),
+                sentence=sentence_headline(scenario),
+                notification=notification_text(data),
                 treatment=treatment(scenario),
                 programme_waiting_time=PROGRAMME_WAITING_TIME_UNKNOWN
                 if includes_programme(scenario)
                 else "No programme in this scenario",
-                verified=bool(result and result.get("verified")),
-                outstanding=len(scenario.problems or []),
+                verified=bool(data and data.get("verified")),
+                outstanding=outstanding(scenario),
             )
         )
     return rows
@@ -368,7 +454,9 @@ class VerificationNote:
     still_unverified_in_data: bool
 
 
-def verification_notes(result: dict[str, Any] | None, records: list[GuidelineVerification]) -> list[VerificationNote]:
+def verification_notes(
+    result: dict[str, Any] | None, records: list[GuidelineVerification]
+) -> list[VerificationNote]:
     """Verification records for the guideline version a result used, and whether the data in use
     still marks that part unverified (then the engine's warning stands)."""
     if not result:

@@ -30,7 +30,14 @@ def context(*, actor: Actor, case: SentencingCase, risk: integrations.RiskSectio
         if primary
         else []
     )
-    calculated = [s for s in scenarios if s.result_data]
+    calculated = [s for s in scenarios if presenters.headline(s)]
+    others = [
+        {
+            "label": str(other.get("label") or f"Offence {number}"),
+            "figures": presenters.figures(other["result"]) if isinstance(other.get("result"), dict) else [],
+        }
+        for number, other in enumerate((primary.other_offences or []) if primary else [], start=2)
+    ]
     return {
         "case": case,
         "person": case.person,
@@ -43,7 +50,10 @@ def context(*, actor: Actor, case: SentencingCase, risk: integrations.RiskSectio
         "treatment": presenters.treatment(primary) if primary else [],
         "risk": risk,
         "verification_notes": presenters.verification_notes(result, records),
-        "unverified": any(not (s.result_data or {}).get("verified") for s in calculated),
+        "unverified": any(not (presenters.headline(s) or {}).get("verified") for s in calculated),
+        "case_result": primary.case_data if primary else None,
+        "offence_lines": presenters.offence_lines(primary) if primary else [],
+        "other_figures": others,
         "prepared_by": actor.user.get_full_name() or actor.user.get_username(),
         "agency": actor.agency.name,
         "generated_at": timezone.now(),
@@ -84,6 +94,8 @@ def filename(case: SentencingCase) -> str:
 
 
 def pdf_response(*, actor: Actor, case: SentencingCase, risk: integrations.RiskSection) -> HttpResponse:
-    response = HttpResponse(render_pdf(context(actor=actor, case=case, risk=risk)), content_type="application/pdf")
+    response = HttpResponse(
+        render_pdf(context(actor=actor, case=case, risk=risk)), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="{filename(case)}"'
     return response

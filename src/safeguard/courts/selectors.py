@@ -73,7 +73,9 @@ def _get_case(*, actor: Actor, pk: Any, action: str) -> SentencingCase:
     )
     if case is None:
         # Recorded, then answered exactly like a case that does not exist.
-        record_event(action=action, actor=actor, object_type=OBJECT_TYPE, object_id=str(pk), outcome=Outcome.DENIED)
+        record_event(
+            action=action, actor=actor, object_type=OBJECT_TYPE, object_id=str(pk), outcome=Outcome.DENIED
+        )
         raise Http404
     return case
 
@@ -120,7 +122,9 @@ def case_for_change(*, actor: Actor, pk: object) -> SentencingCase:
     return case
 
 
-def scenario_for_change(*, actor: Actor, case_pk: object, scenario_pk: object) -> tuple[SentencingCase, CaseScenario]:
+def scenario_for_change(
+    *, actor: Actor, case_pk: object, scenario_pk: object
+) -> tuple[SentencingCase, CaseScenario]:
     case = case_for_change(actor=actor, pk=case_pk)
     return case, _scenario(actor=actor, case=case, pk=scenario_pk, action=Action.SENTENCING_CASE_EDIT)
 
@@ -164,7 +168,9 @@ def upload_detail(*, actor: Actor, pk: Any) -> GuidelineUpload:
     return upload
 
 
-def verifications(*, guideline_id: str | None = None, version: str | None = None) -> QuerySet[GuidelineVerification]:
+def verifications(
+    *, guideline_id: str | None = None, version: str | None = None
+) -> QuerySet[GuidelineVerification]:
     """Verification records (who checked what, when, against which source). Not personal data:
     shown with every result that uses the version."""
     found = GuidelineVerification.objects.select_related("verified_by")

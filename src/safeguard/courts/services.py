@@ -29,6 +29,7 @@ from safeguard.courts.models import (
 )
 from safeguard.courts.selectors import case_details
 from safeguard.guidelines import GuidelineDataError
+from safeguard.guidelines.case import MAX_OFFENCES
 from safeguard.guidelines.rules import COMMUNITY_REQUIREMENTS
 from safeguard.people import selectors as people_selectors
 from safeguard.people.models import Person
@@ -119,17 +120,29 @@ def case_update_report(
     return case
 
 
-def _store(scenario: CaseScenario, outcome: steps.Outcome) -> None:
-    scenario.request = outcome.request
-    scenario.result = outcome.result
-    scenario.problems = outcome.problems
+def _store(scenario: CaseScenario, outcome: steps.ScenarioOutcome) -> None:
+    lead = outcome.lead
+    scenario.request = lead.request
+    scenario.result = lead.result
+    scenario.problems = lead.problems
+    scenario.other_offences = outcome.others
+    scenario.totality = outcome.totality
+    scenario.case_result = outcome.case_result
+    scenario.case_problems = outcome.case_problems
     scenario.calculated_at = timezone.now()
     scenario.engine_version = library.engine_version()
-    guideline = (outcome.result or {}).get("guideline") or {}
+    guideline = (lead.result or {}).get("guideline") or {}
     scenario.guideline_id = str(guideline.get("id", ""))
     scenario.guideline_version = str(guideline.get("version", ""))
     scenario.library_signature = outcome.state.signature[:200]
     scenario.data_fingerprint = outcome.state.fingerprint
+
+
+def _outstanding(outcome: steps.ScenarioOutcome) -> list[str]:
+    codes = [p["code"] for p in outcome.lead.problems] + [p["code"] for p in outcome.case_problems]
+    for other in outcome.others:
+        codes += [p["code"] for p in other["problems"]]
+    return codes[:20]
 
 
 def _check_sso_requirements(values: list[str]) -> list[str]:
@@ -167,11 +180,17 @@ def scenario_create(
     _require(actor, Action.SENTENCING_CASE_EDIT)
     label = label.strip()
     if not label:
-        raise ValidationError({"label": "Enter a name for the scenario, like “Suspended sentence with a programme”"})
+        raise ValidationError(
+            {"label": "Enter a name for the scenario, like “Suspended sentence with a programme”"}
+        )
     if copy_from is not None and copy_from.case_id != case.pk:
         raise ValidationError({"copy_from": "Choose one of this case's scenarios"})
     request = dict(copy_from.request) if copy_from else {}
-    outcome = steps.run(request) if request else None
+    outcome = (
+        steps.run_scenario(request, list(copy_from.other_offences or []), copy_from.totality)
+        if copy_from is not None and request
+        else None
+    )
     with transaction.atomic():
         scenario = CaseScenario(case=case, label=label[:120])
         if copy_from is not None:
@@ -197,19 +216,30 @@ def scenario_save_step(
     step: str,
     request: dict[str, Any],
     sso_requirements: list[str] | None = None,
-) -> steps.Outcome:
-    """Save one step's answers. Problems of this or an earlier step refuse the step (nothing is
-    saved); problems of later steps are kept as "still to resolve"."""
+    totality: dict[str, Any] | bool | None = False,
+) -> steps.ScenarioOutcome:
+    """Save one step of the lead offence's answers (or, on the "offences" step, the court's total).
+
+    Problems of this or an earlier step refuse the step (nothing is saved); problems of later steps
+    are kept as "still to resolve". `totality` False leaves the recorded total as it is.
+    """
     _require(actor, Action.SENTENCING_CASE_EDIT)
-    outcome = steps.run(steps.clean_request(request))
-    blocking = outcome.blocking(step)
+    total = scenario.totality if totality is False else totality
+    outcome = steps.run_scenario(
+        steps.clean_request(request),
+        list(scenario.other_offences or []),
+        total if isinstance(total, dict) else None,
+    )
+    blocking = outcome.lead_blocking(step)
     try:
         requirements = _check_sso_requirements(sso_requirements) if sso_requirements is not None else None
     except Refused as refused:
         blocking = blocking + refused.problems
         requirements = None
     if blocking:
-        record_refusal(actor=actor, case=case, scenario=scenario, step=step, codes=[p["code"] for p in blocking])
+        record_refusal(
+            actor=actor, case=case, scenario=scenario, step=step, codes=[p["code"] for p in blocking]
+        )
         raise Refused(blocking)
     with transaction.atomic():
         _store(scenario, outcome)
@@ -221,11 +251,104 @@ def scenario_save_step(
             action="sentencing.scenario.update",
             actor=actor,
             obj=case,
+            details=case_details(case, scenario=scenario.pk, step=step, outstanding=_outstanding(outcome)),
+        )
+    return outcome
+
+
+def offence_add(*, actor: Actor, case: SentencingCase, scenario: CaseScenario) -> int:
+    """A further offence in the scenario, with the lead's hearing, court and person details filled in.
+
+    Returns its number (2 for the first further offence). Refused beyond the engine's limit."""
+    _require(actor, Action.SENTENCING_CASE_EDIT)
+    others = list(scenario.other_offences or [])
+    if 1 + len(others) >= MAX_OFFENCES:
+        raise ValidationError({"offences": f"A scenario may hold at most {MAX_OFFENCES} offences"})
+    lead = scenario.request or {}
+    shared = {key: lead[key] for key in steps.SHARED_FIELDS if key in lead}
+    number = len(others) + 2
+    others.append({"label": f"Offence {number}", "relation": "concurrent", "request": shared})
+    outcome = steps.run_scenario(dict(lead), others, scenario.totality)
+    with transaction.atomic():
+        _store(scenario, outcome)
+        scenario.save()
+        case.save(update_fields=["updated_at"])
+        record_event(
+            action="sentencing.scenario.update",
+            actor=actor,
+            obj=case,
+            details=case_details(case, scenario=scenario.pk, step="offence.add", offence=number),
+        )
+    return number
+
+
+def _other(scenario: CaseScenario, number: int) -> dict[str, Any]:
+    others = scenario.other_offences or []
+    if not 2 <= number <= len(others) + 1:
+        raise Http404
+    return dict(others[number - 2])
+
+
+def offence_save_step(
+    *,
+    actor: Actor,
+    case: SentencingCase,
+    scenario: CaseScenario,
+    number: int,
+    step: str,
+    request: dict[str, Any] | None = None,
+    relation: str | None = None,
+    label: str | None = None,
+) -> steps.ScenarioOutcome:
+    """Save one step of a further offence (number 2 and up): its request, or its relation and label."""
+    _require(actor, Action.SENTENCING_CASE_EDIT)
+    current = _other(scenario, number)
+    if request is not None:
+        current["request"] = steps.clean_request(request)
+    if relation is not None:
+        current["relation"] = relation
+    if label is not None:
+        current["label"] = label.strip()[:60] or f"Offence {number}"
+    others = list(scenario.other_offences or [])
+    others[number - 2] = current
+    outcome = steps.run_scenario(dict(scenario.request or {}), others, scenario.totality)
+    blocking = outcome.offence_blocking(number - 1, step)
+    if blocking:
+        record_refusal(actor=actor, case=case, scenario=scenario, step=f"offence{number}.{step}",
+                       codes=[p["code"] for p in blocking])  # fmt: skip
+        raise Refused(blocking)
+    with transaction.atomic():
+        _store(scenario, outcome)
+        scenario.save()
+        case.save(update_fields=["updated_at"])
+        record_event(
+            action="sentencing.scenario.update",
+            actor=actor,
+            obj=case,
             details=case_details(
-                case, scenario=scenario.pk, step=step, outstanding=[p["code"] for p in outcome.problems][:20]
+                case, scenario=scenario.pk, step=step, offence=number, outstanding=_outstanding(outcome)
             ),
         )
     return outcome
+
+
+def offence_remove(*, actor: Actor, case: SentencingCase, scenario: CaseScenario, number: int) -> None:
+    """Take a further offence out of the scenario (the lead offence stays) and recalculate."""
+    _require(actor, Action.SENTENCING_CASE_EDIT)
+    _other(scenario, number)
+    others = list(scenario.other_offences or [])
+    del others[number - 2]
+    outcome = steps.run_scenario(dict(scenario.request or {}), others, scenario.totality)
+    with transaction.atomic():
+        _store(scenario, outcome)
+        scenario.save()
+        case.save(update_fields=["updated_at"])
+        record_event(
+            action="sentencing.scenario.update",
+            actor=actor,
+            obj=case,
+            details=case_details(case, scenario=scenario.pk, step="offence.remove", offence=number),
+        )
 
 
 def scenario_put(
@@ -237,11 +360,42 @@ def scenario_put(
     request: dict[str, Any],
     sso_requirements: list[str],
     proposed: bool = False,
+    other_offences: list[dict[str, Any]] | None = None,
+    totality: dict[str, Any] | None = None,
 ) -> CaseScenario:
-    """Create or replace a scenario from a complete request (the API): any problem refuses it."""
+    """Create or replace a scenario from complete requests (the API): any problem refuses it.
+
+    `other_offences` are [{label, relation, request}]; their problems are named offences[2].… by
+    offence number as on the pages (the lead is offence 1)."""
     _require(actor, Action.SENTENCING_CASE_EDIT)
-    outcome = steps.run(request)
-    problems = list(outcome.problems)
+    others = [
+        {"label": str(o.get("label") or f"Offence {n}"), "relation": str(o.get("relation") or "concurrent"),
+         "request": dict(o.get("request") or {})}
+        for n, o in enumerate(other_offences or [], start=2)
+    ]  # fmt: skip
+    problems: list[dict[str, str]] = []
+    if 1 + len(others) > MAX_OFFENCES:
+        problems.append(
+            {
+                "field": "other_offences",
+                "code": "too_many",
+                "message": f"at most {MAX_OFFENCES} offences in all",
+            }
+        )
+        others = others[: MAX_OFFENCES - 1]
+    outcome = steps.run_scenario(request, others, totality)
+    for index, other in enumerate(outcome.others):
+        if other["relation"] not in ("concurrent", "consecutive", "no_separate_penalty"):
+            problems.append(
+                {"field": f"other_offences[{index}].relation", "code": "not_allowed",
+                 "message": "allowed: concurrent, consecutive, no_separate_penalty"}
+            )  # fmt: skip
+    seen = {(p["field"], p["code"]) for p in problems}
+    problems += [
+        p
+        for p in steps.scenario_problems(outcome.lead.problems, outcome.others, outcome.case_problems)
+        if (p["field"], p["code"]) not in seen
+    ]
     if not label.strip():
         problems.append({"field": "label", "code": "required", "message": "give the scenario a label"})
     try:
@@ -250,7 +404,9 @@ def scenario_put(
         problems += refused.problems
         requirements = []
     if problems:
-        record_refusal(actor=actor, case=case, scenario=scenario, step="api", codes=[p["code"] for p in problems])
+        record_refusal(
+            actor=actor, case=case, scenario=scenario, step="api", codes=[p["code"] for p in problems]
+        )
         raise Refused(problems)
     with transaction.atomic():
         created = scenario is None
@@ -294,26 +450,38 @@ def guideline_upload(*, actor: Actor, content: bytes, notes: str) -> GuidelineUp
     if not notes:
         raise ValidationError({"notes": "Say what this file is and what changed, with its source"})
     if len(content) > guideline_admin.MAX_UPLOAD_BYTES:
-        raise _refuse_upload(actor, "", [f"The file is larger than {guideline_admin.MAX_UPLOAD_BYTES // 1024} KB"])
+        raise _refuse_upload(
+            actor, "", [f"The file is larger than {guideline_admin.MAX_UPLOAD_BYTES // 1024} KB"]
+        )
     try:
         text = content.decode("utf-8")
         data = tomllib.loads(text)
     except UnicodeDecodeError:
-        raise _refuse_upload(actor, "", ["The file must be UTF-8 text (a .toml guideline data file)"]) from None
+        raise _refuse_upload(
+            actor, "", ["The file must be UTF-8 text (a .toml guideline data file)"]
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise _refuse_upload(actor, "", [f"The file is not valid TOML: {error}"]) from None
     guideline_id, version = data.get("id"), data.get("version")
     if "offences" in data and "id" not in data:
         raise _refuse_upload(
-            actor, library.OFFENCES_FILE, ["offences.toml holds statutory facts and is changed only with the code"]
+            actor,
+            library.OFFENCES_FILE,
+            ["offences.toml holds statutory facts and is changed only with the code"],
         )
     if not isinstance(guideline_id, str) or not guideline_admin.GUIDELINE_ID.match(guideline_id):
         raise _refuse_upload(
-            actor, "", ["The file needs an id of lower-case letters, digits and hyphens, like \"sexual-activity-with-a-child\""]
+            actor,
+            "",
+            [
+                'The file needs an id of lower-case letters, digits and hyphens, like "sexual-activity-with-a-child"'
+            ],
         )
     if not isinstance(version, str) or not guideline_admin.VERSION.match(version):
         raise _refuse_upload(
-            actor, "", ["The file needs a version of letters, digits, dots and hyphens, like \"2014\" or \"2024-r2\""]
+            actor,
+            "",
+            ['The file needs a version of letters, digits, dots and hyphens, like "2014" or "2024-r2"'],
         )
     name = f"{guideline_id}-{version}.toml"
     state = library.current()

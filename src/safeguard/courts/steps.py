@@ -3,6 +3,12 @@
 A scenario's request is built one step at a time. After each step the engine is run on the whole
 request; problems that belong to this step or an earlier one refuse the step (nothing is saved),
 problems that belong to a later step are saved as "still to resolve" and linked to that step.
+
+A scenario has a lead offence (`request`, walked through `STEPS`) and may have further offences
+(`other_offences`, each walked through `OFFENCE_STEPS`: the offence's own steps and how its sentence
+relates to the lead's). Every run calculates each offence on its own, then the whole case
+(`safeguard.guidelines.case`): the total term, the suspension of the total and the notification
+period. Problems of the whole case name their offence (`offences[1].relation`) or `totality`.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from safeguard.courts import library
-from safeguard.guidelines import Problems, calculate_from_dict
+from safeguard.guidelines import Problems, calculate_case_from_dict, calculate_from_dict
 
 
 @dataclass(frozen=True)
@@ -28,8 +34,15 @@ STEPS: tuple[Step, ...] = (
         "offence",
         "Offence and dates",
         (
-            "offence", "offence_date", "conviction_date", "sentencing_date", "offender_date_of_birth",
-            "offender_age_at_offence", "offender_age_at_conviction", "sentencing_court", "victim_age",
+            "offence",
+            "offence_date",
+            "conviction_date",
+            "sentencing_date",
+            "offender_date_of_birth",
+            "offender_age_at_offence",
+            "offender_age_at_conviction",
+            "sentencing_court",
+            "victim_age",
         ),
         "The offence, the court, the dates and ages: they choose the guideline version and the maximum.",
     ),
@@ -48,10 +61,25 @@ STEPS: tuple[Step, ...] = (
     Step(
         "position",
         "Position within the range",
-        ("sentence_before_plea", "departure_reason", "aggravating_factors", "mitigating_factors", "other_factors"),
+        (
+            "sentence_before_plea",
+            "departure_reason",
+            "aggravating_factors",
+            "mitigating_factors",
+            "other_factors",
+        ),
         "Step two: the position after aggravating and mitigating factors.",
     ),
-    Step("plea", "Guilty plea", ("plea",), "The reduction for a guilty plea, chosen by the first hearing date."),
+    Step(
+        "plea", "Guilty plea", ("plea",), "The reduction for a guilty plea, chosen by the first hearing date."
+    ),
+    Step(
+        "offences",
+        "Other offences and the total",
+        ("totality",),
+        "Further offences sentenced with this one, whether each runs concurrently or consecutively, "
+        "and the total the court settles on.",
+    ),
     Step(
         "threshold",
         "Custody threshold",
@@ -78,6 +106,23 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 STEP_SLUGS = tuple(s.slug for s in STEPS)
+# A further offence: its own steps up to the plea, then how its sentence relates to the lead's.
+OFFENCE_STEPS: tuple[Step, ...] = (
+    *STEPS[:5],
+    Step(
+        "relation",
+        "Relation to the lead sentence",
+        ("relation", "label"),
+        "Whether this offence's sentence runs at the same time as the lead sentence, after it, or adds nothing.",
+    ),
+)
+OFFENCE_STEP_SLUGS = tuple(s.slug for s in OFFENCE_STEPS)
+# Fields a new further offence copies from the lead: the same hearing, court and person.
+SHARED_FIELDS = (
+    "conviction_date", "sentencing_date", "sentencing_court", "offender_date_of_birth",
+    "offender_age_at_conviction",
+)  # fmt: skip
+_CASE_FIELD = re.compile(r"^offences\[(\d+)\](?:\.request)?\.?(.*)$")
 _BY_SLUG = {s.slug: s for s in STEPS}
 _FIELD_STEP = {name: index for index, step in enumerate(STEPS) for name in step.fields}
 _TOP = re.compile(r"^([a-z_]+)")
@@ -85,6 +130,70 @@ _TOP = re.compile(r"^([a-z_]+)")
 
 def step(slug: str) -> Step | None:
     return _BY_SLUG.get(slug)
+
+
+def offence_step(slug: str) -> Step | None:
+    return next((s for s in OFFENCE_STEPS if s.slug == slug), None)
+
+
+def offence_step_for(problem: dict[str, str], request: dict[str, Any]) -> Step:
+    """Which step of a further offence a problem of its own calculation belongs to."""
+    field = problem.get("field", "")
+    if field.startswith(("relation", "label")):
+        return OFFENCE_STEPS[-1]
+    found = step_for(problem, request)
+    return found if found.slug in OFFENCE_STEP_SLUGS else OFFENCE_STEPS[-1]
+
+
+def scenario_field(field: str) -> str:
+    """A case problem's field in the terms of a scenario: lead fields bare, others as other_offences[i]."""
+    match = _CASE_FIELD.match(field)
+    if match is None:
+        return field
+    index, rest = int(match.group(1)), match.group(2)
+    if index == 0:
+        return rest
+    inner = "request." + rest if field.startswith(f"offences[{index}].request") else rest
+    return f"other_offences[{index - 1}].{inner}".rstrip(".")
+
+
+def scenario_problems(
+    lead: list[dict[str, str]], others: list[dict[str, Any]], case: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """Every problem of a scenario with fields named as the scenario API names them."""
+    found = list(lead)
+    for index, other in enumerate(others):
+        found += [
+            {**p, "field": f"other_offences[{index}].request.{p['field']}".rstrip(".")}
+            for p in other.get("problems") or []
+        ]
+    return found + [{**p, "field": scenario_field(p["field"])} for p in case]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a problem of the whole case is answered: the lead's step, or a further offence's step."""
+
+    offence: int  # 0: the lead offence
+    step: Step
+    field: str  # the field within that offence's request ("" for relation and totality)
+
+
+def case_problem_target(problem: dict[str, str], lead_request: dict[str, Any]) -> Target:
+    """Route a case-level problem (offences[i]..., totality...) to the page that can resolve it."""
+    field = problem.get("field", "")
+    if field.startswith("totality"):
+        return Target(0, _BY_SLUG["offences"], field)
+    match = _CASE_FIELD.match(field)
+    if match is None:
+        return Target(0, _BY_SLUG["offences"], field)
+    index, rest = int(match.group(1)), match.group(2)
+    if index == 0:
+        inner = {**problem, "field": rest}
+        return Target(0, step_for(inner, lead_request), rest)
+    if not field.startswith(f"offences[{index}].request"):
+        return Target(index, OFFENCE_STEPS[-1], "relation")
+    return Target(index, offence_step_for({**problem, "field": rest}, {}), rest)
 
 
 def index_of(slug: str) -> int:
@@ -146,13 +255,102 @@ class Outcome:
         return [p for p in self.problems if step_index_for(p, self.request) <= limit]
 
 
-def run(request: dict[str, Any]) -> Outcome:
+def run(request: dict[str, Any], state: library.LibraryState | None = None) -> Outcome:
     """Calculate with the library in use (packaged data plus accepted uploads); never raises."""
-    state = library.current()
+    state = state or library.current()
     outcome = calculate_from_dict(request, state.library)
     if isinstance(outcome, Problems):
         return Outcome(request, None, outcome.to_dict()["errors"], state)
     return Outcome(request, outcome.to_dict(), [], state)
+
+
+@dataclass(frozen=True)
+class ScenarioOutcome:
+    """A run of every offence of a scenario on its own, then of the whole case."""
+
+    lead: Outcome
+    others: list[dict[str, Any]]  # each {label, relation, request, result, problems}
+    totality: dict[str, Any] | None
+    case_result: dict[str, Any] | None
+    case_problems: list[dict[str, str]]
+
+    @property
+    def state(self) -> library.LibraryState:
+        return self.lead.state
+
+    def lead_blocking(self, slug: str | None) -> list[dict[str, str]]:
+        """The lead's problems of this step or earlier, and case problems answered on those steps."""
+        found = self.lead.blocking(slug)
+        limit = len(STEPS) if slug is None else index_of(slug)
+        for problem in self.case_problems:
+            target = case_problem_target(problem, self.lead.request)
+            if target.offence == 0 and index_of(target.step.slug) <= limit:
+                found.append(problem)
+        return found
+
+    def offence_blocking(self, index: int, slug: str) -> list[dict[str, str]]:
+        """A further offence's own problems of this step or earlier, and the case problems about it."""
+        other = self.others[index - 1]
+        limit = OFFENCE_STEP_SLUGS.index(slug)
+        request = other["request"]
+        found = [
+            p for p in other["problems"]
+            if OFFENCE_STEP_SLUGS.index(offence_step_for(p, request).slug) <= limit
+        ]  # fmt: skip
+        for problem in self.case_problems:
+            target = case_problem_target(problem, self.lead.request)
+            if target.offence == index and OFFENCE_STEP_SLUGS.index(target.step.slug) <= limit:
+                found.append(problem)
+        return found
+
+
+def run_scenario(
+    lead_request: dict[str, Any], others: list[dict[str, Any]], totality: dict[str, Any] | None
+) -> ScenarioOutcome:
+    """Each offence on its own (so one unfinished offence never hides another's figures), then the case.
+
+    The case is calculated once the lead and every further offence calculate on their own; its
+    problems are those only the whole case shows (relations, the total, suspending the total).
+    """
+    state = library.current()
+    lead = run(lead_request, state)
+    ran: list[dict[str, Any]] = []
+    for other in others:
+        request = clean_request(dict(other.get("request") or {}))
+        outcome = run(request, state) if request else None
+        ran.append(
+            {
+                "label": str(other.get("label") or ""),
+                "relation": str(other.get("relation") or "concurrent"),
+                "request": request,
+                "result": outcome.result if outcome else None,
+                "problems": outcome.problems
+                if outcome
+                else [{"field": "offence", "code": "required", "message": "offence is required"}],
+            }
+        )
+    case_result: dict[str, Any] | None = None
+    case_problems: list[dict[str, str]] = []
+    if lead.result is not None and all(item["result"] is not None for item in ran):
+        data: dict[str, Any] = {
+            "offences": [{"relation": "lead", "request": lead_request}]
+            + [
+                {
+                    "relation": item["relation"],
+                    "request": item["request"],
+                    **({"label": item["label"]} if item["label"] else {}),
+                }
+                for item in ran
+            ]
+        }
+        if totality:
+            data["totality"] = totality
+        calculated = calculate_case_from_dict(data, state.library)
+        if isinstance(calculated, Problems):
+            case_problems = calculated.to_dict()["errors"]
+        else:
+            case_result = calculated.to_dict()
+    return ScenarioOutcome(lead, ran, totality or None, case_result, case_problems)
 
 
 def clean_request(data: dict[str, Any]) -> dict[str, Any]:

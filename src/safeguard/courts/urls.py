@@ -13,11 +13,26 @@ urlpatterns = [
     path("<int:case_id>/report.pdf", views.case_report_pdf, name="case-report-pdf"),
     path("<int:case_id>/scenarios/new/", views.scenario_create, name="scenario-create"),
     path("<int:case_id>/scenarios/<int:scenario_id>/", views.scenario_detail, name="scenario-detail"),
+    path("<int:case_id>/scenarios/<int:scenario_id>/offences/new/", views.offence_add, name="offence-add"),
+    path(
+        "<int:case_id>/scenarios/<int:scenario_id>/offences/<int:number>/remove/",
+        views.offence_remove,
+        name="offence-remove",
+    ),
+    path(
+        "<int:case_id>/scenarios/<int:scenario_id>/offences/<int:number>/<slug:step>/",
+        views.offence_step,
+        name="offence-step",
+    ),
     path("<int:case_id>/scenarios/<int:scenario_id>/<slug:step>/", views.scenario_step, name="scenario-step"),
     path("guidelines/", views.guideline_list, name="guideline-list"),
     path("guidelines/upload/", views.guideline_upload, name="guideline-upload"),
-    path("guidelines/uploads/<int:upload_id>/", views.guideline_upload_detail, name="guideline-upload-detail"),
     path(
-        "guidelines/<slug:guideline_id>/<str:version>/verify/", views.guideline_verify, name="guideline-verify"
+        "guidelines/uploads/<int:upload_id>/", views.guideline_upload_detail, name="guideline-upload-detail"
+    ),
+    path(
+        "guidelines/<slug:guideline_id>/<str:version>/verify/",
+        views.guideline_verify,
+        name="guideline-verify",
     ),
 ]

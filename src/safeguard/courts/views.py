@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.core.decorators import actor_required
 from safeguard.core.forms import add_service_errors
@@ -29,6 +29,7 @@ from safeguard.courts import (
 from safeguard.courts.forms import (
     STEP_FORMS,
     CaseForm,
+    OffencesStepForm,
     ReportDetailsForm,
     ScenarioForm,
     StepContext,
@@ -117,7 +118,11 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     form = ReportDetailsForm(
         _post(request),
         scenarios=scenarios,
-        initial={"suitability": case.suitability, "proposal": case.proposal, "proposed_scenario": proposed or ""},
+        initial={
+            "suitability": case.suitability,
+            "proposal": case.proposal,
+            "proposed_scenario": proposed or "",
+        },
     )
     if request.method == "POST":
         if form.is_valid():
@@ -136,7 +141,9 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
                 messages.success(request, "Report details saved.")
                 return redirect("courts:case-detail", case_id=case.pk)
         else:
-            services.record_refusal(actor=actor, case=case, scenario=None, step="report", codes=list(form.errors))
+            services.record_refusal(
+                actor=actor, case=case, scenario=None, step="report", codes=list(form.errors)
+            )
     return render(request, "courts/case_edit.html", {"case": case, "form": form})
 
 
@@ -164,12 +171,26 @@ def scenario_create(request: HttpRequest, case_id: int) -> HttpResponse:
                 first = "position" if source is not None else "offence"
                 return redirect("courts:scenario-step", case_id=case.pk, scenario_id=scenario.pk, step=first)
         else:
-            services.record_refusal(actor=actor, case=case, scenario=None, step="new", codes=list(form.errors))
+            services.record_refusal(
+                actor=actor, case=case, scenario=None, step="new", codes=list(form.errors)
+            )
     return render(request, "courts/scenario_form.html", {"case": case, "form": form})
 
 
-def _step_context(case: SentencingCase, scenario: CaseScenario, state: library.LibraryState) -> StepContext:
-    request = scenario.request or {}
+def _request_of(scenario: CaseScenario, number: int) -> dict[str, Any]:
+    """The engine request of offence `number` (1: the lead offence)."""
+    if number == 1:
+        return dict(scenario.request or {})
+    others = scenario.other_offences or []
+    if not 2 <= number <= len(others) + 1:
+        raise Http404
+    return dict(others[number - 2].get("request") or {})
+
+
+def _step_context(
+    case: SentencingCase, scenario: CaseScenario, state: library.LibraryState, number: int = 1
+) -> StepContext:
+    request = _request_of(scenario, number)
     offence = state.library.offence(str(request.get("offence", ""))) if request.get("offence") else None
     guideline = None
     if offence is not None and request.get("sentencing_date"):
@@ -185,24 +206,77 @@ def _step_context(case: SentencingCase, scenario: CaseScenario, state: library.L
         offence=offence,
         date_of_birth=case.person.date_of_birth if case.person else None,
         sso_requirements=list(scenario.sso_requirements or []),
+        totality=scenario.totality if isinstance(scenario.totality, dict) else None,
+        other=(scenario.other_offences or [])[number - 2] if number > 1 else None,
     )
+
+
+def _step_url(case: SentencingCase, scenario: CaseScenario, number: int, slug: str) -> str:
+    if number == 1:
+        return reverse("courts:scenario-step", args=[case.pk, scenario.pk, slug])
+    return reverse("courts:offence-step", args=[case.pk, scenario.pk, number, slug])
+
+
+def _case_targets(scenario: CaseScenario) -> list[tuple[steps.Target, dict[str, str]]]:
+    request = scenario.request or {}
+    return [(steps.case_problem_target(p, request), p) for p in scenario.case_problems or []]
 
 
 def _step_states(scenario: CaseScenario) -> list[dict[str, Any]]:
     request = scenario.request or {}
     troubled = {steps.step_index_for(p, request) for p in scenario.problems or []}
+    troubled |= {steps.index_of(t.step.slug) for t, _ in _case_targets(scenario) if t.offence == 0}
+    others = scenario.other_offences or []
+    if any(o.get("problems") for o in others) or any(t.offence > 0 for t, _ in _case_targets(scenario)):
+        troubled.add(steps.index_of("offences"))
     states = []
     for index, item in enumerate(steps.STEPS):
         if index in troubled:
             state = "Needs attention"
         elif item.slug == "category":
             state = "Shown" if scenario.result_data else "Not yet"
+        elif item.slug == "offences":
+            state = f"{len(others) + 1} offences" if others else "One offence"
         elif any(key in request for key in item.fields):
             state = "Answered"
         else:
             state = "Not answered"
-        states.append({"step": item, "number": index + 1, "state": state})
+        states.append(
+            {"step": item, "number": index + 1, "state": state, "url": _step_url_for(scenario, 1, item.slug)}
+        )
     return states
+
+
+def _offence_step_states(scenario: CaseScenario, number: int) -> list[dict[str, Any]]:
+    other = (scenario.other_offences or [])[number - 2]
+    request = other.get("request") or {}
+    troubled = {steps.offence_step_for(p, request).slug for p in other.get("problems") or []}
+    troubled |= {t.step.slug for t, _ in _case_targets(scenario) if t.offence == number - 1}
+    states = []
+    for index, item in enumerate(steps.OFFENCE_STEPS):
+        if item.slug in troubled:
+            state = "Needs attention"
+        elif item.slug == "category":
+            state = "Shown" if other.get("result") else "Not yet"
+        elif item.slug == "relation":
+            state = presenters.RELATION_WORDS.get(str(other.get("relation")), "Not answered")
+        elif any(key in request for key in item.fields):
+            state = "Answered"
+        else:
+            state = "Not answered"
+        states.append(
+            {
+                "step": item,
+                "number": index + 1,
+                "state": state,
+                "url": _step_url_for(scenario, number, item.slug),
+            }
+        )
+    return states
+
+
+def _step_url_for(scenario: CaseScenario, number: int, slug: str) -> str:
+    return _step_url(scenario.case, scenario, number, slug)
 
 
 def _anchor(form: StepForm, name: str) -> str:
@@ -211,20 +285,51 @@ def _anchor(form: StepForm, name: str) -> str:
     return f"#{form[name].auto_id}{suffix}"
 
 
+def _where(
+    case: SentencingCase,
+    scenario: CaseScenario,
+    number: int,
+    problem: dict[str, str],
+    request: dict[str, Any],
+) -> tuple[int, steps.Step, str]:
+    """(offence number, step, field within that offence) of a problem raised on offence `number`'s page."""
+    field = problem.get("field", "")
+    if field.startswith(("offences[", "totality")):
+        target = steps.case_problem_target(problem, scenario.request or {})
+        return target.offence + 1, target.step, target.field
+    owner = steps.step_for_field(field)
+    if number == 1:
+        return 1, owner, field
+    return number, owner if owner.slug in steps.OFFENCE_STEP_SLUGS else steps.OFFENCE_STEPS[-1], field
+
+
 def _show_problems(
-    form: StepForm, problems: list[dict[str, str]], slug: str, case: SentencingCase, scenario: CaseScenario
+    form: StepForm,
+    problems: list[dict[str, str]],
+    slug: str,
+    case: SentencingCase,
+    scenario: CaseScenario,
+    number: int = 1,
+    request: dict[str, Any] | None = None,
 ) -> list[dict[str, str]]:
     """Engine problems on the fields they concern; those of other steps link to that step."""
     elsewhere = []
     for problem in problems:
         message = _capfirst(problem["message"])
-        name = form.field_for(problem["field"])
-        owner = steps.step_for_field(problem["field"])
+        owner_number, owner, field = _where(case, scenario, number, problem, request or {})
+        name = form.field_for(field) if owner_number == number and owner.slug == slug else None
+        if name is None and owner_number == number and owner.slug == slug:
+            name = form.field_for(problem["field"])
         if name is not None:
             form.add_error(name, message)
-        elif owner.slug != slug and problem["field"] != "sso_requirements":
-            url = reverse("courts:scenario-step", args=[case.pk, scenario.pk, owner.slug])
-            elsewhere.append({"href": url, "message": f"{owner.title}: {message}"})
+        elif (owner_number, owner.slug) != (number, slug) and problem["field"] != "sso_requirements":
+            prefix = owner.title if owner_number == 1 else f"Offence {owner_number}, {owner.title.lower()}"
+            elsewhere.append(
+                {
+                    "href": _step_url(case, scenario, owner_number, owner.slug),
+                    "message": f"{prefix}: {message}",
+                }
+            )
         else:
             form.add_error(None, message)
     return elsewhere
@@ -249,18 +354,55 @@ def _problem_links(case: SentencingCase, scenario: CaseScenario) -> list[dict[st
                 "message": _capfirst(problem["message"]),
             }
         )
+    for number, other in enumerate(scenario.other_offences or [], start=2):
+        request = other.get("request") or {}
+        label = str(other.get("label") or f"Offence {number}")
+        for problem in other.get("problems") or []:
+            owner = steps.offence_step_for(problem, request)
+            links.append(
+                {
+                    "href": _step_url(case, scenario, number, owner.slug),
+                    "step": f"{label}: {owner.title.lower()}",
+                    "message": _capfirst(problem["message"]),
+                }
+            )
+    for target, problem in _case_targets(scenario):
+        number = target.offence + 1
+        title = target.step.title if number == 1 else f"Offence {number}: {target.step.title.lower()}"
+        links.append(
+            {
+                "href": _step_url(case, scenario, number, target.step.slug),
+                "step": title,
+                "message": _capfirst(problem["message"]),
+            }
+        )
     return links
 
 
-def _result_context(case: SentencingCase, scenario: CaseScenario) -> dict[str, Any]:
-    result = scenario.result_data
-    records = list(selectors.verifications(guideline_id=scenario.guideline_id, version=scenario.guideline_version))
-    provisional = None if result else steps.provisional(scenario.request or {}, list(scenario.problems or []))
+def _result_context(case: SentencingCase, scenario: CaseScenario, number: int = 1) -> dict[str, Any]:
+    if number == 1:
+        result = scenario.result_data
+        problems = list(scenario.problems or [])
+        request = scenario.request or {}
+    else:
+        other = (scenario.other_offences or [])[number - 2]
+        result = other.get("result") if isinstance(other.get("result"), dict) else None
+        problems = list(other.get("problems") or [])
+        request = other.get("request") or {}
+    guideline = (result or {}).get("guideline") or {}
+    records = list(
+        selectors.verifications(
+            guideline_id=str(guideline.get("id", "")), version=str(guideline.get("version", ""))
+        )
+    )
+    provisional = None if result else steps.provisional(request, problems)
     return {
         "result": result,
         "provisional": provisional,
         "provisional_figures": [
-            f for f in presenters.figures(provisional) if f.step in ("factors", "category") or f.label == "Guideline version"
+            f
+            for f in presenters.figures(provisional)
+            if f.step in ("factors", "category") or f.label == "Guideline version"
         ]
         if provisional
         else [],
@@ -269,13 +411,17 @@ def _result_context(case: SentencingCase, scenario: CaseScenario) -> dict[str, A
         "problem_links": _problem_links(case, scenario),
         "verification_notes": presenters.verification_notes(result, records),
         "library_problems": library.current().problems,
+        "case_result": scenario.case_data,
+        "offence_lines": presenters.offence_lines(scenario),
+        "sentence_headline": presenters.sentence_headline(scenario),
+        "headline": presenters.headline(scenario),
     }
 
 
-@require_http_methods(["GET", "POST"])
-@actor_required(Action.SENTENCING_CASE_VIEW)
-def scenario_step(request: HttpRequest, case_id: int, scenario_id: int, step: str) -> HttpResponse:
-    current = steps.step(step)
+def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, number: int) -> HttpResponse:
+    """A step of the lead offence (number 1) or of a further offence (number 2 and up)."""
+    sequence = steps.STEPS if number == 1 else steps.OFFENCE_STEPS
+    current = next((item for item in sequence if item.slug == slug), None)
     if current is None:
         raise Http404
     actor = request.actor  # type: ignore[attr-defined]
@@ -283,44 +429,47 @@ def scenario_step(request: HttpRequest, case_id: int, scenario_id: int, step: st
         case, scenario = selectors.scenario_for_change(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
     else:
         case, scenario = selectors.scenario_open(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
-    following = steps.next_step(current.slug)
-    after = (
-        reverse("courts:scenario-step", args=[case.pk, scenario.pk, following.slug])
-        if following
-        else reverse("courts:scenario-detail", args=[case.pk, scenario.pk])
-    )
+    offence_request = _request_of(scenario, number)
+    position = [item.slug for item in sequence].index(slug)
+    following = sequence[position + 1] if position + 1 < len(sequence) else None
+    previous = sequence[position - 1] if position > 0 else None
+    if following is not None:
+        after = _step_url(case, scenario, number, following.slug)
+    elif number > 1:
+        after = _step_url(case, scenario, 1, "offences")
+    else:
+        after = reverse("courts:scenario-detail", args=[case.pk, scenario.pk])
     state = library.current()
-    context = _step_context(case, scenario, state)
+    context = _step_context(case, scenario, state, number)
     form_class = STEP_FORMS[current.slug]
     form = form_class(
         request.POST if request.method == "POST" else None,
         context=context,
-        initial=form_class.initial_for(scenario.request or {}, context),
+        initial=form_class.initial_for(offence_request, context),
     )
     elsewhere: list[dict[str, str]] = []
     if request.method == "POST":
         if current.slug == "category":
             return redirect(after)
         if form.is_valid():
-            sso = form.cleaned_data.get("sso_requirements") if current.slug == "suspension" else None
             try:
-                services.scenario_save_step(
-                    actor=actor,
-                    case=case,
-                    scenario=scenario,
-                    step=current.slug,
-                    request=form.apply(scenario.request or {}),
-                    sso_requirements=list(sso) if sso is not None else None,
-                )
+                _save_step(actor, case, scenario, number, current.slug, form, offence_request)
             except services.Refused as refused:
-                elsewhere = _show_problems(form, refused.problems, current.slug, case, scenario)
+                elsewhere = _show_problems(
+                    form, refused.problems, current.slug, case, scenario, number, offence_request
+                )
             else:
                 return redirect(after)
         else:
+            step_name = current.slug if number == 1 else f"offence{number}.{current.slug}"
             services.record_refusal(
-                actor=actor, case=case, scenario=scenario, step=current.slug, codes=[f"invalid:{n}" for n in form.errors]
+                actor=actor,
+                case=case,
+                scenario=scenario,
+                step=step_name,
+                codes=[f"invalid:{n}" for n in form.errors],
             )
-    previous = steps.previous_step(current.slug)
+    other = (scenario.other_offences or [])[number - 2] if number > 1 else None
     return render(
         request,
         f"courts/steps/{current.slug}.html",
@@ -328,9 +477,11 @@ def scenario_step(request: HttpRequest, case_id: int, scenario_id: int, step: st
             "case": case,
             "scenario": scenario,
             "step": current,
-            "number": steps.index_of(current.slug) + 1,
-            "total": len(steps.STEPS),
-            "step_states": _step_states(scenario),
+            "number": position + 1,
+            "total": len(sequence),
+            "offence_number": number,
+            "offence_label": str((other or {}).get("label") or f"Offence {number}") if other else "",
+            "step_states": _step_states(scenario) if number == 1 else _offence_step_states(scenario, number),
             "form": form,
             "groups": {
                 name: form.groups(name)
@@ -340,22 +491,106 @@ def scenario_step(request: HttpRequest, case_id: int, scenario_id: int, step: st
             "errors": _summary(form, elsewhere) if request.method == "POST" else [],
             "guideline": context.guideline,
             "offence": context.offence,
-            "previous_url": reverse("courts:scenario-step", args=[case.pk, scenario.pk, previous.slug])
-            if previous
-            else "",
+            "previous_url": _step_url(case, scenario, number, previous.slug) if previous else "",
             "next_url": after,
             "is_last": following is None,
-            **_result_context(case, scenario),
+            "lead_url": _step_url(case, scenario, 1, "offences"),
+            **_result_context(case, scenario, number),
         },
     )
+
+
+def _save_step(
+    actor: Any,
+    case: SentencingCase,
+    scenario: CaseScenario,
+    number: int,
+    slug: str,
+    form: StepForm,
+    offence_request: dict[str, Any],
+) -> None:
+    if number == 1:
+        sso = form.cleaned_data.get("sso_requirements") if slug == "suspension" else None
+        totality: dict[str, Any] | bool | None = (
+            form.totality() if isinstance(form, OffencesStepForm) else False
+        )
+        services.scenario_save_step(
+            actor=actor,
+            case=case,
+            scenario=scenario,
+            step=slug,
+            request=form.apply(offence_request),
+            sso_requirements=list(sso) if sso is not None else None,
+            totality=totality,
+        )
+    elif slug == "relation":
+        services.offence_save_step(
+            actor=actor, case=case, scenario=scenario, number=number, step=slug,
+            relation=form.cleaned_data["relation"], label=form.cleaned_data["label"],
+        )  # fmt: skip
+    else:
+        services.offence_save_step(
+            actor=actor,
+            case=case,
+            scenario=scenario,
+            number=number,
+            step=slug,
+            request=form.apply(offence_request),
+        )
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def scenario_step(request: HttpRequest, case_id: int, scenario_id: int, step: str) -> HttpResponse:
+    return _step_page(request, case_id, scenario_id, step, 1)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def offence_step(
+    request: HttpRequest, case_id: int, scenario_id: int, number: int, step: str
+) -> HttpResponse:
+    if number < 2:
+        raise Http404
+    return _step_page(request, case_id, scenario_id, step, number)
+
+
+@require_POST
+@actor_required(Action.SENTENCING_CASE_EDIT)
+def offence_add(request: HttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    case, scenario = selectors.scenario_for_change(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
+    try:
+        number = services.offence_add(actor=actor, case=case, scenario=scenario)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("courts:scenario-step", case_id=case.pk, scenario_id=scenario.pk, step="offences")
+    messages.success(
+        request, f"Offence {number} added, with the lead offence's dates and court. Choose the offence."
+    )
+    return redirect(
+        "courts:offence-step", case_id=case.pk, scenario_id=scenario.pk, number=number, step="offence"
+    )
+
+
+@require_POST
+@actor_required(Action.SENTENCING_CASE_EDIT)
+def offence_remove(request: HttpRequest, case_id: int, scenario_id: int, number: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    case, scenario = selectors.scenario_for_change(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
+    others = scenario.other_offences or []
+    label = str(others[number - 2].get("label") or "") if 2 <= number <= len(others) + 1 else ""
+    services.offence_remove(actor=actor, case=case, scenario=scenario, number=number)
+    messages.success(request, f"{label or f'Offence {number}'} removed from this scenario.")
+    return redirect("courts:scenario-step", case_id=case.pk, scenario_id=scenario.pk, step="offences")
 
 
 @require_GET
 @actor_required(Action.SENTENCING_CASE_VIEW)
 def scenario_detail(request: HttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
-    case, scenario = selectors.scenario_open(
-        actor=request.actor, case_pk=case_id, scenario_pk=scenario_id  # type: ignore[attr-defined]
-    )
+    actor = request.actor  # type: ignore[attr-defined]
+    case, scenario = selectors.scenario_open(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
     return render(
         request,
         "courts/scenario_detail.html",
@@ -414,7 +649,11 @@ def _versions(state: library.LibraryState) -> list[dict[str, Any]]:
                 "label": VerifiedPart(part).label,
                 "marked_verified": guideline_admin.marked_verified(guideline, part),
                 "records": [
-                    r for r in records if r.guideline_id == guideline.id and r.version == guideline.version and r.table_id == part
+                    r
+                    for r in records
+                    if r.guideline_id == guideline.id
+                    and r.version == guideline.version
+                    and r.table_id == part
                 ],
             }
             for part in guideline_admin.parts(guideline)

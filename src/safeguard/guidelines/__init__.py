@@ -5,9 +5,24 @@ Entry points for the Django app, the API and the command line:
 * `calculate_from_dict(data) -> SentencingResult | Problems` — parse a JSON request and calculate;
   `result.to_dict()` / `problems.to_dict()` give the JSON bodies.
 * `request_from_dict`, `calculate(request)`, `request_json_schema()`, `list_guidelines()`.
+* `calculate_case_from_dict(data) -> CaseResult | Problems` — a case of one or more offences (the
+  first is the lead; the others concurrent, consecutive or no separate penalty) and its total;
+  `calculate_any_from_dict` takes either form.
 * `notification_period(...)` and `notification_from_dict(data)` for the s.82 period on its own.
 """
 
+from safeguard.guidelines.case import (
+    CaseOffence,
+    CaseRequest,
+    CaseResult,
+    Relation,
+    TotalityInput,
+    calculate_any_from_dict,
+    calculate_case,
+    calculate_case_from_dict,
+    case_from_dict,
+    is_case_data,
+)
 from safeguard.guidelines.durations import Duration, Unit
 from safeguard.guidelines.engine import calculate, calculate_from_dict, list_guidelines
 from safeguard.guidelines.errors import GuidelineDataError, GuidelineError, Problem, Problems
@@ -35,10 +50,18 @@ from safeguard.guidelines.request import (
 )
 from safeguard.guidelines.result import SentencingResult
 from safeguard.guidelines.rules import PleaStage
-from safeguard.guidelines.schema import notification_request_json_schema, request_json_schema
+from safeguard.guidelines.schema import (
+    calculation_json_schema,
+    case_request_json_schema,
+    notification_request_json_schema,
+    request_json_schema,
+)
 from safeguard.guidelines.sentences import CommunityLevel, Sentence, SentenceKind
 
 __all__ = [
+    "CaseOffence",
+    "CaseRequest",
+    "CaseResult",
     "CommunityLevel",
     "CommunityOrderInput",
     "Court",
@@ -54,6 +77,7 @@ __all__ = [
     "PleaStage",
     "Problem",
     "Problems",
+    "Relation",
     "Requirement",
     "Sentence",
     "SentenceKind",
@@ -63,10 +87,18 @@ __all__ = [
     "Status",
     "SuspensionInput",
     "ThresholdAnswers",
+    "TotalityInput",
     "Unit",
     "calculate",
+    "calculate_any_from_dict",
+    "calculate_case",
+    "calculate_case_from_dict",
     "calculate_from_dict",
+    "calculation_json_schema",
+    "case_from_dict",
+    "case_request_json_schema",
     "default_library",
+    "is_case_data",
     "list_guidelines",
     "load_library",
     "notification_from_dict",

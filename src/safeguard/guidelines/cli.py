@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from safeguard.guidelines.engine import calculate_from_dict, list_guidelines
+from safeguard.guidelines.case import calculate_any_from_dict
+from safeguard.guidelines.engine import list_guidelines
 from safeguard.guidelines.errors import Problem, Problems
 from safeguard.guidelines.notification import DISPOSAL_CHOICES, error_output, notification_from_dict
-from safeguard.guidelines.schema import notification_request_json_schema, request_json_schema
+from safeguard.guidelines.schema import calculation_json_schema, notification_request_json_schema
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -38,8 +39,9 @@ def _parse_json(text: str) -> object | Problems:
 
 def add_sentence_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Sentencing-guideline calculation. Reads one JSON request object (see --schema) and writes "
-        "the JSON result. Figures from unverified data carry warnings."
+        "Sentencing-guideline calculation. Reads one JSON object (see --schema) and writes the JSON "
+        'result: one offence\'s request, or a case {"offences": [...]} of one or more offences '
+        "with their total. Figures from unverified data carry warnings."
     )
     parser.add_argument(
         "input", nargs="?", default="-", help="JSON file with the request; '-' or omitted: standard input"
@@ -57,7 +59,7 @@ def run_sentence(
     out = stdout or sys.stdout
     indent = args.indent or None
     if args.schema:
-        _dump(request_json_schema(), out, indent)
+        _dump(calculation_json_schema(), out, indent)
         return EXIT_OK
     if args.list_guidelines:
         _dump(list_guidelines(), out, indent)
@@ -70,7 +72,7 @@ def run_sentence(
     if isinstance(data, Problems):
         _dump(data.to_dict(), out, indent)
         return EXIT_REFUSED
-    result = calculate_from_dict(data)
+    result = calculate_any_from_dict(data)
     if isinstance(result, Problems):
         _dump(result.to_dict(), out, indent)
         return EXIT_REFUSED

@@ -187,7 +187,7 @@ class _Calculation:
         adjustment = self._adjustment(guideline, offence, cell, maxima, ages)
         plea = self._plea(adjustment.sentence)
         final = plea.sentence_after
-        self._check_final_maximum(adjustment.sentence, final, maxima, offence)
+        self._check_final_maximum(adjustment.sentence, final, maxima, offence, adjustment.chosen_by_user)
         suspension = self._suspension(final)
         threshold = self._threshold(final, suspension)
         community = self._community(final)
@@ -851,7 +851,12 @@ class _Calculation:
         )
 
     def _check_final_maximum(
-        self, before: Sentence | None, final: Sentence | None, maxima: _Maxima, offence: Offence
+        self,
+        before: Sentence | None,
+        final: Sentence | None,
+        maxima: _Maxima,
+        offence: Offence,
+        chosen_by_user: bool = True,
     ) -> None:
         limit = maxima.applicable
         if limit is None or final is None or not final.is_custody or final.length is None:
@@ -866,7 +871,13 @@ class _Calculation:
                 "sentence_before_plea",
                 "above_statutory_maximum",
                 f"the sentence after any plea reduction, {final.text()}, is above the maximum of "
-                f"{limit.text()} for {offence.statute} {where}; allowed: up to {limit.text()}",
+                f"{limit.text()} for {offence.statute} {where}; allowed: up to {limit.text()}"
+                + (
+                    ""
+                    if chosen_by_user
+                    else " (no position was chosen, so the starting point was used: choose a position in "
+                    "sentence_before_plea)"
+                ),
             )
         elif (
             before is not None

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from safeguard.guidelines.case import (
+    CASE_FIELDS,
+    CASE_LEVEL_PARTS,
+    MAX_OFFENCES,
+    OFFENCE_FIELDS,
+    TOTALITY_FIELDS,
+    Relation,
+)
 from safeguard.guidelines.durations import DURATION_HELP
 from safeguard.guidelines.loader import default_library
 from safeguard.guidelines.model import GuidelineLibrary
@@ -166,6 +174,71 @@ def request_json_schema(library: GuidelineLibrary | None = None) -> dict[str, ob
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Sentencing calculation request",
         **schema,
+    }
+
+
+def case_request_json_schema(library: GuidelineLibrary | None = None) -> dict[str, object]:
+    """JSON Schema of a case of one or more offences (the first is the lead offence)."""
+    single = request_json_schema(library)
+    request = {key: value for key, value in single.items() if key not in ("$schema", "title")}
+    offence = _object(
+        _checked(
+            {
+                "label": {"type": "string", "maxLength": 60, "description": "e.g. 'Count 2'"},
+                "relation": {
+                    "enum": [r.value for r in Relation],
+                    "description": "first offence: lead (the default); others: concurrent (the default), "
+                    "consecutive or no_separate_penalty",
+                },
+                "request": {
+                    **request,
+                    "description": "one offence's request; "
+                    + ", ".join(CASE_LEVEL_PARTS)
+                    + " are given on the lead offence only and apply to the whole case",
+                },
+            },
+            OFFENCE_FIELDS,
+        ),
+        ("request",),
+    )
+    totality = _object(
+        _checked(
+            {
+                "total": {
+                    **_DURATION,
+                    "description": "the total custodial term the court settles on after "
+                    "reviewing the arithmetic total; not longer than it",
+                },
+                "reason": {"type": "string", "minLength": 1},
+            },
+            TOTALITY_FIELDS,
+        ),
+        TOTALITY_FIELDS,
+    )
+    properties = _checked(
+        {"offences": {"type": "array", "items": offence, "minItems": 1, "maxItems": MAX_OFFENCES},
+         "totality": totality},
+        CASE_FIELDS,
+    )  # fmt: skip
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Sentencing case of one or more offences",
+        **_object(properties, ("offences",)),
+    }
+
+
+def calculation_json_schema(library: GuidelineLibrary | None = None) -> dict[str, object]:
+    """Either one offence's request or a case: the body of POST /api/v1/sentencing/calculate."""
+    single = request_json_schema(library)
+    case = case_request_json_schema(library)
+    strip = ("$schema",)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Sentencing calculation: one offence, or a case of one or more offences",
+        "oneOf": [
+            {k: v for k, v in single.items() if k not in strip},
+            {k: v for k, v in case.items() if k not in strip},
+        ],
     }
 
 

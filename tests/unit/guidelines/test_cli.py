@@ -72,7 +72,11 @@ def test_sentence_invalid_json_and_missing_file(tmp_path: Path) -> None:
 def test_sentence_schema_and_guideline_list() -> None:
     out = io.StringIO()
     assert run_sentence(_sentence_args("--schema"), stdout=out) == 0
-    assert json.loads(out.getvalue())["title"] == "Sentencing calculation request"
+    schema = json.loads(out.getvalue())
+    assert [option["title"] for option in schema["oneOf"]] == [
+        "Sentencing calculation request",
+        "Sentencing case of one or more offences",
+    ]
     out = io.StringIO()
     assert run_sentence(_sentence_args("--list-guidelines"), stdout=out) == 0
     assert len(json.loads(out.getvalue())) == 4
@@ -158,3 +162,34 @@ def test_notification_schema() -> None:
     out = io.StringIO()
     assert run_notification(_notification_args("--schema"), stdout=out) == 0
     assert "disposal" in json.loads(out.getvalue())["properties"]
+
+
+def test_sentence_of_a_case_of_two_offences(tmp_path: Path) -> None:
+    case = {
+        "offences": [
+            {"request": images_request(sentence_before_plea=custody("12m"))},
+            {
+                "relation": "consecutive",
+                "label": "Count 2",
+                "request": images_request(sentence_before_plea=custody("6m")),
+            },
+        ]
+    }
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    out = io.StringIO()
+    assert run_sentence(_sentence_args(str(path)), stdout=out) == 0
+    result = json.loads(out.getvalue())
+    assert result["total"]["text"] == "18 months' custody"
+    assert [o["label"] for o in result["offences"]] == ["Offence 1", "Count 2"]
+    assert result["status"] == "unverified transcription"
+
+
+def test_sentence_of_a_refused_case_names_the_offence(tmp_path: Path) -> None:
+    case = {"offences": [{"request": images_request()}, {"relation": "lead", "request": images_request()}]}
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    out = io.StringIO()
+    assert run_sentence(_sentence_args(str(path)), stdout=out) == 2
+    errors = json.loads(out.getvalue())["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [("offences[1].relation", "one_lead")]
