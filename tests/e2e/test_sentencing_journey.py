@@ -39,7 +39,9 @@ def test_legal_adviser_walks_a_case_to_the_notification_period_and_prints_the_re
     expect(summary).to_contain_text("Choose the offence")
     expect(summary).to_contain_text("Enter the offence date")
     axe.check(page)
-    page.get_by_label("Possession of indecent photographs of children (Criminal Justice Act 1988, s.160)").check()
+    page.get_by_label(
+        "Possession of indecent photographs of children (Criminal Justice Act 1988, s.160)"
+    ).check()
     page.get_by_label("Magistrates' court").check()
     page.get_by_label("Offence date").fill("2023-06-01")
     page.get_by_label("Conviction date").fill("2024-01-10")
@@ -69,14 +71,20 @@ def test_legal_adviser_walks_a_case_to_the_notification_period_and_prints_the_re
     page.get_by_label("At the first stage of proceedings").check()
     page.get_by_label("First hearing date").fill("2024-01-10")
     save(page, axe)
-    expect(page.get_by_test_id("running-result")).to_contain_text("9 months' custody reduced by one-third = 6 months' custody")
+    expect(page.get_by_test_id("running-result")).to_contain_text(
+        "9 months' custody reduced by one-third = 6 months' custody"
+    )
 
-    # 6. Custody threshold.
+    # 6. Other offences and the total: one offence here.
+    expect(page.get_by_test_id("offence-lines")).to_contain_text("6 months' custody")
+    save(page, axe)
+
+    # 7. Custody threshold.
     page.locator("#id_threshold_passed_1").check()
     page.locator("#id_custody_unavoidable_1").check()
     save(page, axe)
 
-    # 7. Suspension: an operational period outside 6 months to 2 years is refused, saying so.
+    # 8. Suspension: an operational period outside 6 months to 2 years is refused, saying so.
     page.get_by_label("Yes, suspend it").check()
     page.get_by_label("Operational period").fill("3y")
     page.get_by_role("button", name="Save and continue").click()
@@ -86,7 +94,7 @@ def test_legal_adviser_walks_a_case_to_the_notification_period_and_prints_the_re
     page.get_by_label("Programme requirement (accredited programme)").check()
     save(page, axe)
 
-    # 8. Community requirements (not a community order here), 9. notification period.
+    # 9. Community requirements (not a community order here), 10. notification period.
     save(page, axe)
     expect(page.get_by_test_id("notification-panel")).to_contain_text("7 years (to 9 January 2031)")
     expect(page.get_by_test_id("unverified-warning").first).to_be_visible()
@@ -130,6 +138,7 @@ def test_legal_adviser_walks_a_case_to_the_notification_period_and_prints_the_re
     page.get_by_label("Reason for going outside the range").fill("Synthetic: treatment available now")
     save(page, axe)
     save(page, axe)  # plea as before
+    save(page, axe)  # one offence
     page.locator("#id_threshold_passed_1").check()
     page.locator("#id_custody_unavoidable_2").check()
     save(page, axe)
@@ -149,14 +158,18 @@ def test_legal_adviser_walks_a_case_to_the_notification_period_and_prints_the_re
     assert page.problems == []
 
 
-def test_guideline_editor_records_a_verification_and_sees_the_upload_checks(live_server, e2e_world, watched_page, axe):
+def test_guideline_editor_records_a_verification_and_sees_the_upload_checks(
+    live_server, e2e_world, watched_page, axe
+):
     page = watched_page
     sign_in(page, axe, live_server.url, "guide_editor")
     page.get_by_role("link", name="Guidelines", exact=True).click()
     expect(page.get_by_role("heading", name="Guideline data")).to_be_visible()
     expect(page.get_by_test_id("guideline-version").first).to_be_visible()
     axe.check(page)
-    page.get_by_role("link", name=re.compile("Record a verification of Indecent photographs of children")).click()
+    page.get_by_role(
+        "link", name=re.compile("Record a verification of Indecent photographs of children")
+    ).click()
     axe.check(page)
     page.get_by_role("button", name="Record the verification").click()
     summary = page.locator(".govuk-error-summary")
@@ -168,7 +181,9 @@ def test_guideline_editor_records_a_verification_and_sees_the_upload_checks(live
     page.get_by_label("I have checked every figure").check()
     page.get_by_role("button", name="Record the verification").click()
     expect(page.get_by_text("Verification recorded.")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("against “Sentencing Council guideline, synthetic test reference”")
+    expect(page.locator("main")).to_contain_text(
+        "against “Sentencing Council guideline, synthetic test reference”"
+    )
     axe.check(page)
     page.get_by_role("link", name="Load a guideline file").click()
     axe.check(page)
@@ -177,3 +192,69 @@ def test_guideline_editor_records_a_verification_and_sees_the_upload_checks(live
     axe.check(page)
     page.screenshot(path=str(ARTIFACTS / "guideline-upload.png"), full_page=True)
     assert page.problems == []
+
+
+def test_legal_adviser_adds_a_consecutive_offence_and_sees_the_total(
+    live_server, e2e_world, watched_page, axe
+):
+    from safeguard.courts import services
+    from tests.integration.test_courts_offences import CROWN_LEAD
+
+    actor = e2e_world.actor("court_prac")
+    case = services.case_create(actor=actor, title="Two offences, worked example")
+    scenario = case.scenarios.get()
+    services.scenario_save_step(
+        actor=actor, case=case, scenario=scenario, step="notification", request=CROWN_LEAD
+    )
+
+    page = watched_page
+    sign_in(page, axe, live_server.url, "court_prac")
+    page.goto(f"{live_server.url}/sentencing/{case.pk}/scenarios/{scenario.pk}/offences/")
+    expect(page.get_by_role("heading", name="Other offences and the total")).to_be_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Add another offence").click()
+
+    expect(page.get_by_role("heading", name="Offence and dates")).to_be_visible()
+    expect(page.get_by_text("Offence 2 (offence 2 of 2)")).to_be_visible()
+    # The hearing details come from the lead offence.
+    expect(page.get_by_label("Sentencing date")).to_have_value("2024-02-01")
+    axe.check(page)
+    page.get_by_label(
+        "Possession of indecent photographs of children (Criminal Justice Act 1988, s.160)"
+    ).check()
+    page.get_by_label("Offence date").fill("2023-05-01")
+    page.get_by_label("Age at the offence").fill("40")
+    save(page, axe)
+    page.get_by_label("Images involving non-penetrative sexual activity").check()
+    page.get_by_label("Possession", exact=True).check()
+    save(page, axe)
+    save(page, axe, "Continue")
+    page.get_by_label("Custody", exact=True).check()
+    page.get_by_label("Length (custody, community order or conditional discharge)").fill("6m")
+    save(page, axe)
+    page.get_by_label("At the first stage of proceedings").check()
+    page.get_by_label("First hearing date").fill("2024-01-10")
+    save(page, axe)
+
+    expect(page.get_by_role("heading", name="Relation to the lead sentence")).to_be_visible()
+    page.get_by_label("Name of this offence").fill("Count 2")
+    page.get_by_label("Consecutive: a custodial term served after the lead term").check()
+    save(page, axe, "Save and return to all offences")
+
+    expect(page.get_by_role("heading", name="Other offences and the total")).to_be_visible()
+    expect(page.get_by_test_id("offence-lines")).to_contain_text("Count 2")
+    expect(page.get_by_test_id("case-total")).to_contain_text("10 months' custody, suspended for 2 years")
+    page.screenshot(path=str(ARTIFACTS / "sentencing-two-offences.png"), full_page=True)
+    # A total longer than the arithmetic one is refused on its field.
+    page.get_by_label("Total custodial term the court settles on").fill("2y")
+    page.get_by_label("Reason for this total").fill("Synthetic example")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "is longer than the arithmetic total of 10 months"
+    )
+    axe.check(page)
+
+    page.goto(f"{live_server.url}/sentencing/{case.pk}/scenarios/{scenario.pk}/")
+    expect(page.get_by_test_id("headline")).to_contain_text("10 months' custody, suspended for 2 years")
+    expect(page.get_by_test_id("offence-lines")).to_contain_text("Consecutive")
+    axe.check(page)

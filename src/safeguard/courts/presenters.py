@@ -399,8 +399,10 @@ def offence_lines(scenario: CaseScenario) -> list[dict[str, Any]]:
             "problems": len(scenario.problems or []),
         }
     ]
+    # Within the whole case a further offence's term is suspended with the lead's: prefer that result.
+    in_case = [o.get("result") or {} for o in data.get("offences") or []]
     for number, other in enumerate(scenario.other_offences or [], start=2):
-        result = other.get("result") or {}
+        result = in_case[number - 1] if len(in_case) >= number else other.get("result") or {}
         lines.append(
             {
                 "number": number,

@@ -120,7 +120,7 @@ def case_update_report(
     return case
 
 
-def _store(scenario: CaseScenario, outcome: steps.ScenarioOutcome) -> None:
+def store_outcome(scenario: CaseScenario, outcome: steps.ScenarioOutcome) -> None:
     lead = outcome.lead
     scenario.request = lead.request
     scenario.result = lead.result
@@ -196,7 +196,7 @@ def scenario_create(
         if copy_from is not None:
             scenario.sso_requirements = list(copy_from.sso_requirements)
         if outcome is not None:
-            _store(scenario, outcome)
+            store_outcome(scenario, outcome)
         scenario.save()
         case.save(update_fields=["updated_at"])
         record_event(
@@ -242,7 +242,7 @@ def scenario_save_step(
         )
         raise Refused(blocking)
     with transaction.atomic():
-        _store(scenario, outcome)
+        store_outcome(scenario, outcome)
         if requirements is not None:
             scenario.sso_requirements = requirements
         scenario.save()
@@ -270,7 +270,7 @@ def offence_add(*, actor: Actor, case: SentencingCase, scenario: CaseScenario) -
     others.append({"label": f"Offence {number}", "relation": "concurrent", "request": shared})
     outcome = steps.run_scenario(dict(lead), others, scenario.totality)
     with transaction.atomic():
-        _store(scenario, outcome)
+        store_outcome(scenario, outcome)
         scenario.save()
         case.save(update_fields=["updated_at"])
         record_event(
@@ -318,7 +318,7 @@ def offence_save_step(
                        codes=[p["code"] for p in blocking])  # fmt: skip
         raise Refused(blocking)
     with transaction.atomic():
-        _store(scenario, outcome)
+        store_outcome(scenario, outcome)
         scenario.save()
         case.save(update_fields=["updated_at"])
         record_event(
@@ -340,7 +340,7 @@ def offence_remove(*, actor: Actor, case: SentencingCase, scenario: CaseScenario
     del others[number - 2]
     outcome = steps.run_scenario(dict(scenario.request or {}), others, scenario.totality)
     with transaction.atomic():
-        _store(scenario, outcome)
+        store_outcome(scenario, outcome)
         scenario.save()
         case.save(update_fields=["updated_at"])
         record_event(
@@ -413,7 +413,7 @@ def scenario_put(
         target = scenario or CaseScenario(case=case)
         target.label = label.strip()[:120]
         target.sso_requirements = requirements
-        _store(target, outcome)
+        store_outcome(target, outcome)
         if proposed:
             case.scenarios.filter(proposed=True).exclude(pk=target.pk).update(proposed=False)
         target.proposed = proposed or (target.proposed and not created)
