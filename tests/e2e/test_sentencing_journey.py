@@ -92,7 +92,21 @@ def test_legal_adviser_walks_a_case_to_the_notification_period_and_prints_the_re
     axe.check(page)
     page.get_by_label("Operational period").fill("2y")
     page.get_by_label("Programme requirement (accredited programme)").check()
+    # Unpaid work on the suspended sentence order needs 40 to 300 hours: the engine says so on the field.
+    page.get_by_label("Unpaid work requirement").check()
+    page.get_by_label("Unpaid work hours").fill("20")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Unpaid work must be 40 to 300 hours; given: 20"
+    )
+    expect(page.locator("#id_unpaid_work_hours-error")).to_be_visible()
+    axe.check(page)
+    page.get_by_label("Unpaid work requirement").uncheck()
+    page.get_by_label("Unpaid work hours").fill("")
     save(page, axe)
+    expect(page.get_by_test_id("running-result")).to_contain_text(
+        "Requirements: Programme requirement (accredited programme)"
+    )
 
     # 9. Community requirements (not a community order here), 10. notification period.
     save(page, axe)
@@ -152,6 +166,7 @@ def test_legal_adviser_walks_a_case_to_the_notification_period_and_prints_the_re
     table = page.get_by_test_id("comparison")
     expect(table).to_contain_text("6 months' custody, suspended for 2 years")
     expect(table).to_contain_text("high-level community order")
+    expect(table).to_contain_text("Programme requirement (accredited programme) (suspended sentence order)")
     expect(table).to_contain_text("Not known: Safeguard holds no programme waiting times yet")
     axe.check(page)
     page.screenshot(path=str(ARTIFACTS / "sentencing-compare.png"), full_page=True)

@@ -56,13 +56,15 @@ def test_api_engine_cli_and_browser_give_the_same_figures(client, world, tmp_pat
 def test_a_refused_scenario_lists_every_problem_and_saves_nothing(client, world):
     case = new_case(world)
     sign_in(client, world.users["court_prac"])
-    bad = {**PUBLISHED, "conviction_date": "2023-01-01", "suspension": {"suspend": True, "operational_period": "5y"}}
-    response = _post(client, f"/api/v1/sentencing/cases/{case.pk}/scenarios",
-                     {"label": "Bad", "request": bad, "sso_requirements": ["tea_drinking"]})  # fmt: skip
+    bad = {**PUBLISHED, "victim_age": 19,
+           "suspension": {"suspend": True, "operational_period": "5y", "requirements": [{"type": "tea_drinking"}]}}  # fmt: skip
+    response = _post(client, f"/api/v1/sentencing/cases/{case.pk}/scenarios", {"label": "Bad", "request": bad})
     assert response.status_code == 422
     errors = {e["field"]: e for e in response.json()["errors"]}
-    assert errors["conviction_date"]["code"] == "before_offence_date"
-    assert "sso_requirements" in errors and "allowed:" in errors["sso_requirements"]["message"]
+    assert errors["victim_age"]["code"] == "not_a_child_for_this_offence"
+    assert errors["suspension.operational_period"]["code"] == "out_of_range"
+    requirement = errors["suspension.requirements[0].type"]
+    assert requirement["code"] == "unknown_requirement" and "allowed:" in requirement["message"]
     assert case.scenarios.count() == 1  # only the empty first scenario
     assert AuditEvent.objects.filter(action="sentencing.scenario.update", outcome="failure").count() == 1
     missing = _post(client, f"/api/v1/sentencing/cases/{case.pk}/scenarios", {"request": PUBLISHED})
@@ -74,14 +76,92 @@ def test_replace_a_scenario_and_propose_it(client, world):
     scenario = case.scenarios.get()
     sign_in(client, world.users["court_prac"])
     url = f"/api/v1/sentencing/cases/{case.pk}/scenarios/{scenario.pk}"
-    response = client.put(url, {"label": "Suspended", "request": PUBLISHED, "proposed": True,
-                                "sso_requirements": ["programme"]}, content_type="application/json")  # fmt: skip
+    with_sso = {**PUBLISHED, "suspension": {**PUBLISHED["suspension"], "requirements": [{"type": "programme"}]}}
+    response = client.put(url, {"label": "Suspended", "request": with_sso, "proposed": True},
+                          content_type="application/json")  # fmt: skip
     assert response.status_code == 200
+    assert response.json()["sso_requirements"] == ["programme"]
+    assert [r["label"] for r in response.json()["result"]["suspension"]["requirements"]] == [
+        "Programme requirement (accredited programme)"
+    ]
     scenario.refresh_from_db()
-    assert scenario.proposed and scenario.label == "Suspended" and scenario.sso_requirements == ["programme"]
+    assert scenario.proposed and scenario.label == "Suspended"
+    assert scenario.request["suspension"]["requirements"] == [{"type": "programme"}]
     detail = client.get(f"/api/v1/sentencing/cases/{case.pk}").json()
     assert detail["scenarios"][0]["result"]["sentence"]["text"] == "6 months' custody, suspended for 2 years"
     assert detail["person"] is None and detail["agency"] == "Test court agency"
+
+
+def test_sso_requirements_are_checked_alike_by_the_calculation_api_the_cli_and_the_scenario_api(
+    client, world, tmp_path, capsys
+):
+    sign_in(client, world.users["court_prac"])
+    case = new_case(world)
+    suspension = {**PUBLISHED["suspension"], "supervision_period": "1y"}
+
+    def every_front_end(requirements: list[dict[str, object]]) -> list[tuple[int, dict]]:
+        request = {**PUBLISHED, "suspension": {**suspension, "requirements": requirements}}
+        api = _post(client, "/api/v1/sentencing/calculate", request)
+        path = tmp_path / "request.json"
+        path.write_text(json.dumps(request))
+        capsys.readouterr()
+        code = cli.main(["sentence", str(path)])
+        cli_body = json.loads(capsys.readouterr().out)
+        scenario = _post(client, f"/api/v1/sentencing/cases/{case.pk}/scenarios", {"label": "S", "request": request})
+        scenario_body = scenario.json()
+        if scenario.status_code == 201:
+            scenario_body = scenario_body["result"]
+        return [(api.status_code, api.json()), (code, cli_body), (scenario.status_code, scenario_body)]
+
+    (api_status, api_body), (cli_code, cli_body), (scenario_status, scenario_body) = every_front_end(
+        [{"type": "unpaid_work", "hours": 10}, {"type": "polygraph"}]
+    )
+    assert (api_status, cli_code, scenario_status) == (422, 2, 422)
+    assert api_body == cli_body == scenario_body
+    assert [(e["field"], e["code"]) for e in api_body["errors"]] == [
+        ("suspension.requirements[0].hours", "out_of_range"),
+        ("suspension.requirements[1].type", "unknown_requirement"),
+    ]
+
+    (api_status, api_body), (cli_code, cli_body), (scenario_status, scenario_body) = every_front_end(
+        [{"type": "unpaid_work", "hours": 100}]
+    )
+    assert (api_status, cli_code, scenario_status) == (200, 0, 201)
+    assert api_body == cli_body == scenario_body
+    assert api_body["suspension"]["requirements"] == [
+        {"type": "unpaid_work", "label": "Unpaid work requirement", "hours": 100, "details": ""}
+    ]
+    assert any(w.startswith("Requirements of the suspended sentence order: unverified") for w in api_body["warnings"])
+    assert api_body["verified"] is False
+
+
+def test_the_older_sso_requirements_field_is_merged_into_the_request(client, world):
+    case = new_case(world)
+    sign_in(client, world.users["court_prac"])
+    url = f"/api/v1/sentencing/cases/{case.pk}/scenarios"
+    # Merged as {type} entries after those already in the request, without repeating a type.
+    request = {**PUBLISHED, "suspension": {**PUBLISHED["suspension"], "requirements": [{"type": "curfew"}]}}
+    response = _post(client, url, {"label": "Older client", "request": request,
+                                   "sso_requirements": ["programme", "curfew", "programme"]})  # fmt: skip
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["sso_requirements"] == ["curfew", "programme"]
+    assert body["request"]["suspension"]["requirements"] == [{"type": "curfew"}, {"type": "programme"}]
+    assert [r["type"] for r in body["result"]["suspension"]["requirements"]] == ["curfew", "programme"]
+    assert any(w.startswith("Requirements of the suspended sentence order: unverified") for w in body["warnings"])
+    # Checked by the engine like the request's own requirements: the merged field is named.
+    refused = _post(client, url, {"label": "Bad", "request": PUBLISHED, "sso_requirements": ["tea_drinking"]})
+    assert refused.status_code == 422
+    (error,) = refused.json()["errors"]
+    assert error["field"] == "suspension.requirements[0].type" and error["code"] == "unknown_requirement"
+    # Requirements without a suspended sentence order are refused, not dropped.
+    unsuspended = {**PUBLISHED, "suspension": {"suspend": False}}
+    refused = _post(client, url, {"label": "Bad", "request": unsuspended, "sso_requirements": ["programme"]})
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [("suspension.requirements", "not_applicable")]
+    no_suspension = {k: v for k, v in PUBLISHED.items() if k != "suspension"}
+    refused = _post(client, url, {"label": "Bad", "request": no_suspension, "sso_requirements": ["programme"]})
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [("suspension.suspend", "required")]
+    assert case.scenarios.count() == 2
 
 
 def test_cases_belong_to_the_agency(client, world):

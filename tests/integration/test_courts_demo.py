@@ -22,5 +22,10 @@ def test_demo_has_a_guideline_editor_and_a_calculated_case(db):
     rows = comparison(scenarios)
     assert rows[0].sentence == "8 months' custody"
     assert rows[1].sentence.startswith("8 months' custody, suspended")
-    assert rows[1].treatment and rows[2].treatment
+    assert rows[1].treatment == ["Programme requirement (accredited programme) (suspended sentence order)"]
+    assert scenarios[1].request["suspension"]["requirements"] == [
+        {"type": "programme"},
+        {"type": "rehabilitation_activity"},
+    ]
+    assert rows[2].treatment == ["Programme requirement (accredited programme)"]
     assert rows[1].notification.startswith("10 years") and rows[2].notification.startswith("5 years")

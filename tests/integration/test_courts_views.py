@@ -137,6 +137,46 @@ def test_suspending_a_term_that_cannot_be_suspended_is_refused(client, world):
     assert "suspension" not in scenario.request
 
 
+def test_suspended_sentence_order_requirements_are_checked_by_the_engine_on_the_page(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    walk(client, case, scenario, STEP_ANSWERS[:7])
+    url = step_url(case, scenario, "suspension")
+    assert "Requirements of the suspended sentence order" in text_of(client.get(url))
+    # Unpaid work needs 40 to 300 hours: the engine's message is shown on the hours field.
+    response = client.post(url, {"suspend": "yes", "operational_period": "2y", "requirements": ["unpaid_work"],
+                                 "unpaid_work_hours": "20"})  # fmt: skip
+    assert response.status_code == 200
+    assert "Unpaid work must be 40 to 300 hours; given: 20" in text_of(response)
+    assert 'href="#id_unpaid_work_hours"' in response.content.decode()
+    # Requirements belong to a suspended sentence order only.
+    response = client.post(url, {"suspend": "no", "requirements": ["programme"]})
+    assert "Requirements apply only to a suspended sentence order" in text_of(response)
+    assert 'href="#id_requirements_0"' in response.content.decode()
+    # Hours without unpaid work are refused by the form itself.
+    response = client.post(url, {"suspend": "yes", "operational_period": "2y", "requirements": ["curfew"],
+                                 "unpaid_work_hours": "100"})  # fmt: skip
+    assert "Hours apply only to an unpaid work requirement" in text_of(response)
+    scenario.refresh_from_db()
+    assert "suspension" not in scenario.request
+    assert AuditEvent.objects.filter(action="sentencing.scenario.update", outcome="failure").count() == 3
+    # Accepted: saved in the request, shown with the candidate warning, and read back into the form.
+    walk(client, case, scenario, [("suspension", {"suspend": "yes", "operational_period": "2y",
+                                                  "requirements": ["unpaid_work", "programme"],
+                                                  "unpaid_work_hours": "120"})])  # fmt: skip
+    scenario.refresh_from_db()
+    assert scenario.request["suspension"]["requirements"] == [{"type": "unpaid_work", "hours": 120}, {"type": "programme"}]
+    assert any(w.startswith("Requirements of the suspended sentence order: unverified") for w in scenario.result["warnings"])
+    page = client.get(url)
+    body = text_of(page)
+    assert "Requirements: Unpaid work requirement, Programme requirement (accredited programme)" in body
+    assert 'value="120"' in page.content.decode()
+    assert re.search(r'value="programme"[^>]*checked', page.content.decode())
+    detail = text_of(client.get(reverse("courts:scenario-detail", args=[case.pk, scenario.pk])))
+    assert "Requirement: Unpaid work requirement, 120 hours" in detail
+
+
 def test_a_problem_of_an_earlier_step_links_to_that_step(client, world):
     case = new_case(world)
     scenario = case.scenarios.get()
@@ -210,7 +250,10 @@ def test_comparison_shows_sentence_notification_treatment_and_waiting_time(clien
     walk(client, case, custody_scenario, [*base, ("position", {"position_kind": "custody", "length": "18m"})])
     client.post(reverse("courts:scenario-create", args=[case.pk]), {"label": "Suspended with a programme", "copy_from": custody_scenario.pk})
     suspended = case.scenarios.get(label="Suspended with a programme")
-    walk(client, case, suspended, [("suspension", {"suspend": "yes", "operational_period": "2y", "sso_requirements": ["programme"]})])
+    walk(client, case, suspended, [("suspension", {"suspend": "yes", "operational_period": "2y", "requirements": ["programme"]})])
+    suspended.refresh_from_db()
+    assert suspended.request["suspension"]["requirements"] == [{"type": "programme"}]
+    assert [r["type"] for r in suspended.result["suspension"]["requirements"]] == ["programme"]
     client.post(reverse("courts:scenario-create", args=[case.pk]), {"label": "Community order with treatment", "copy_from": custody_scenario.pk})
     community = case.scenarios.get(label="Community order with treatment")
     walk(client, case, community, [

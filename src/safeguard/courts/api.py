@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from safeguard import policy
-from safeguard.courts import library, report, selectors, services, steps
+from safeguard.courts import library, presenters, report, selectors, services, steps
 from safeguard.courts.models import CaseScenario, SentencingCase
 from safeguard.guidelines import (
     Problems,
@@ -112,7 +112,9 @@ class ScenarioOut(Schema):
     label: str
     proposed: bool
     request: dict[str, Any]
-    sso_requirements: list[str]
+    sso_requirements: list[str] = Field(
+        ..., description="the types of request.suspension.requirements (kept for older clients)"
+    )
     other_offences: list[dict[str, Any]]
     totality: dict[str, Any] | None
     result: dict[str, Any] | None
@@ -174,8 +176,34 @@ class ScenarioIn(Schema):
     request: dict[str, Any] = Field(..., description="the lead offence's request")
     other_offences: list[OtherOffenceIn] = Field(default_factory=list, max_length=19)
     totality: TotalityIn | None = None
-    sso_requirements: list[str] = Field(default_factory=list, max_length=20)
+    sso_requirements: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="older form of request.suspension.requirements: each type is added there as "
+        "{type} (types already there are not repeated) and checked by the engine",
+    )
     proposed: bool = False
+
+
+def merge_sso_requirements(request: dict[str, Any], types: list[str]) -> dict[str, Any]:
+    """The lead request with `sso_requirements` added to `suspension.requirements` as {type} entries.
+
+    Without a suspension the entries go into a new one, which the engine refuses until `suspend` is
+    given; a suspension or requirements list of the wrong shape is left for the engine to refuse."""
+    if not types:
+        return request
+    suspension = request.get("suspension")
+    suspension = {} if suspension is None else suspension
+    existing = suspension.get("requirements") if isinstance(suspension, dict) else None
+    if not isinstance(suspension, dict) or not isinstance(existing, list | None):
+        return request
+    items = list(existing or [])
+    present = {item.get("type") for item in items if isinstance(item, dict)}
+    for kind in types:
+        if kind not in present:
+            items.append({"type": kind})
+            present.add(kind)
+    return {**request, "suspension": {**suspension, "requirements": items}}
 
 
 def _person(case: SentencingCase) -> PersonRef | None:
@@ -210,7 +238,7 @@ def _scenario(scenario: CaseScenario) -> ScenarioOut:
         label=scenario.label,
         proposed=scenario.proposed,
         request=scenario.request or {},
-        sso_requirements=list(scenario.sso_requirements or []),
+        sso_requirements=presenters.sso_requirements(scenario.request),
         other_offences=[
             {
                 "label": o.get("label", ""),
@@ -290,8 +318,8 @@ def scenario_create(request: HttpRequest, case_id: int, payload: ScenarioIn) -> 
     case = selectors.case_for_change(actor=actor, pk=case_id)
     try:
         scenario = services.scenario_put(
-            actor=actor, case=case, scenario=None, label=payload.label, request=payload.request,
-            sso_requirements=payload.sso_requirements, proposed=payload.proposed,
+            actor=actor, case=case, scenario=None, label=payload.label,
+            request=merge_sso_requirements(payload.request, payload.sso_requirements), proposed=payload.proposed,
             other_offences=[o.model_dump() for o in payload.other_offences],
             totality=payload.totality.model_dump() if payload.totality else None,
         )  # fmt: skip
@@ -310,8 +338,8 @@ def scenario_update(request: HttpRequest, case_id: int, scenario_id: int, payloa
     case, scenario = selectors.scenario_for_change(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
     try:
         saved = services.scenario_put(
-            actor=actor, case=case, scenario=scenario, label=payload.label, request=payload.request,
-            sso_requirements=payload.sso_requirements, proposed=payload.proposed,
+            actor=actor, case=case, scenario=scenario, label=payload.label,
+            request=merge_sso_requirements(payload.request, payload.sso_requirements), proposed=payload.proposed,
             other_offences=[o.model_dump() for o in payload.other_offences],
             totality=payload.totality.model_dump() if payload.totality else None,
         )  # fmt: skip

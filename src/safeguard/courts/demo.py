@@ -31,15 +31,19 @@ _BASE: dict[str, Any] = {
     "plea": {"stage": "first_stage", "first_hearing_date": "2024-06-03"},
 }
 
-SCENARIOS: list[tuple[str, dict[str, Any], list[str]]] = [
-    ("Immediate custody", {"sentence_before_plea": {"kind": "custody", "length": "12m"}}, []),
+SCENARIOS: list[tuple[str, dict[str, Any]]] = [
+    ("Immediate custody", {"sentence_before_plea": {"kind": "custody", "length": "12m"}}),
     (
         "Suspended sentence with a programme requirement",
         {
             "sentence_before_plea": {"kind": "custody", "length": "12m"},
-            "suspension": {"suspend": True, "operational_period": "2y", "supervision_period": "18m"},
+            "suspension": {
+                "suspend": True,
+                "operational_period": "2y",
+                "supervision_period": "18m",
+                "requirements": [{"type": "programme"}, {"type": "rehabilitation_activity"}],
+            },
         },
-        ["programme", "rehabilitation_activity"],
     ),
     (
         "Community order with treatment",
@@ -50,7 +54,6 @@ SCENARIOS: list[tuple[str, dict[str, Any], list[str]]] = [
                 "requirements": [{"type": "programme"}, {"type": "rehabilitation_activity"}],
             },
         },
-        [],
     ),
 ]
 
@@ -104,7 +107,7 @@ def ensure_case(agency: Agency, author: User) -> SentencingCase:
         suitability="Synthetic example: motivated to take part in a group programme; stable address.",
         proposal="Synthetic example: a suspended sentence order with an accredited programme requirement.",
     )
-    for index, (label, answers, sso) in enumerate(SCENARIOS):
+    for index, (label, answers) in enumerate(SCENARIOS):
         outcome = steps.run_scenario({**_BASE, **answers}, [], None)
-        _scenario(case, label, outcome, sso_requirements=sso, proposed=index == 1)
+        _scenario(case, label, outcome, proposed=index == 1)
     return case

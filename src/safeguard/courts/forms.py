@@ -77,6 +77,62 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()][:20]
 
 
+def _requirements_field(label: str, help_text: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=list(COMMUNITY_REQUIREMENTS.items()),
+        help_text=help_text,
+    )
+
+
+def _unpaid_work_hours() -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Unpaid work hours",
+        required=False,
+        min_value=0,
+        max_value=100000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text="40 to 300 hours, if unpaid work is chosen",
+        error_messages={"invalid": "Unpaid work hours must be a whole number, like 120"},
+    )
+
+
+def _requirements_initial(requirements: object) -> dict[str, Any]:
+    """The checkboxes and unpaid-work hours of a request's requirements list."""
+    items = [r for r in requirements if isinstance(r, dict)] if isinstance(requirements, list) else []
+    hours = next((r.get("hours") for r in items if r.get("type") == "unpaid_work"), None)
+    return {"requirements": [r.get("type") for r in items], "unpaid_work_hours": hours}
+
+
+def _requirements_from(cleaned: dict[str, Any], previous: object) -> list[dict[str, Any]]:
+    """The request's requirements list from the checkboxes and the unpaid-work hours, keeping the
+    details (given through the API; the page does not show them) of a requirement still chosen."""
+    details = {
+        r.get("type"): r["details"]
+        for r in (previous if isinstance(previous, list) else [])
+        if isinstance(r, dict) and r.get("details")
+    }
+    requirements = []
+    for kind in cleaned.get("requirements") or []:
+        item: dict[str, Any] = {"type": kind}
+        if kind == "unpaid_work" and cleaned.get("unpaid_work_hours") is not None:
+            item["hours"] = cleaned["unpaid_work_hours"]
+        if kind in details:
+            item["details"] = details[kind]
+        requirements.append(item)
+    return requirements
+
+
+def _check_hours(form: forms.Form, data: dict[str, Any]) -> None:
+    if data.get("unpaid_work_hours") is not None and "unpaid_work" not in (data.get("requirements") or []):
+        form.add_error(
+            "unpaid_work_hours",
+            "Hours apply only to an unpaid work requirement: choose it, or clear the hours",
+        )
+
+
 class StepForm(forms.Form):
     """A step of the guided page: reads and writes its part of the engine request."""
 
@@ -131,7 +187,6 @@ class StepContext:
         guideline: Guideline | None,
         offence: Offence | None,
         date_of_birth: date | None = None,
-        sso_requirements: list[str] | None = None,
         totality: dict[str, Any] | None = None,
         other: dict[str, Any] | None = None,
     ) -> None:
@@ -139,7 +194,6 @@ class StepContext:
         self.guideline = guideline
         self.offence = offence
         self.date_of_birth = date_of_birth
-        self.sso_requirements = sso_requirements or []
         self.totality = totality  # the court's total, for the "offences" step
         self.other = other  # the further offence being edited (label, relation), if any
 
@@ -499,13 +553,13 @@ class SuspensionStepForm(StepForm):
         widget=forms.CheckboxSelectMultiple,
         choices=list(SUSPENSION_FACTORS_AGAINST.items()),
     )
-    sso_requirements = forms.MultipleChoiceField(
-        label="Requirements of the suspended sentence order",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=list(COMMUNITY_REQUIREMENTS.items()),
-        help_text="Recorded for the comparison and the report; the engine does not check suspended sentence order requirements",
+    requirements = _requirements_field(
+        "Requirements of the suspended sentence order",
+        "From the Sentencing Code s.201 list of community-order requirements. Safeguard's sources do "
+        "not say which of them a suspended sentence order may carry, so a result with them is marked "
+        "unverified",
     )
+    unpaid_work_hours = _unpaid_work_hours()
     FIELD_MAP: ClassVar[dict[str, str]] = {
         "suspension": "suspend",
         "suspension.suspend": "suspend",
@@ -513,6 +567,9 @@ class SuspensionStepForm(StepForm):
         "suspension.supervision_period": "supervision_period",
         "suspension.factors_for": "factors_for",
         "suspension.factors_against": "factors_against",
+        "suspension.requirements": "requirements",
+        "suspension.requirements.type": "requirements",
+        "suspension.requirements.hours": "unpaid_work_hours",
     }
 
     @classmethod
@@ -524,7 +581,7 @@ class SuspensionStepForm(StepForm):
             "supervision_period": suspension.get("supervision_period", ""),
             "factors_for": suspension.get("factors_for") or [],
             "factors_against": suspension.get("factors_against") or [],
-            "sso_requirements": context.sso_requirements,
+            **_requirements_initial(suspension.get("requirements")),
         }
 
     def apply(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -541,28 +598,22 @@ class SuspensionStepForm(StepForm):
         for key in ("factors_for", "factors_against"):
             if cleaned[key]:
                 suspension[key] = list(cleaned[key])
+        requirements = _requirements_from(cleaned, (request.get("suspension") or {}).get("requirements"))
+        if requirements:
+            suspension["requirements"] = requirements
         data["suspension"] = suspension
+        return data
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_hours(self, data)
         return data
 
 
 class CommunityStepForm(StepForm):
     length = _length("Length of the community order", help_text="Up to 3 years, like 24m or 2y")
-    requirements = forms.MultipleChoiceField(
-        label="Requirements",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=list(COMMUNITY_REQUIREMENTS.items()),
-        help_text="From the Sentencing Code s.201 list",
-    )
-    unpaid_work_hours = forms.IntegerField(
-        label="Unpaid work hours",
-        required=False,
-        min_value=0,
-        max_value=100000,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        help_text="40 to 300 hours, if unpaid work is chosen",
-        error_messages={"invalid": "Unpaid work hours must be a whole number, like 120"},
-    )
+    requirements = _requirements_field("Requirements", "From the Sentencing Code s.201 list")
+    unpaid_work_hours = _unpaid_work_hours()
     FIELD_MAP: ClassVar[dict[str, str]] = {
         "community_order": "requirements",
         "community_order.length": "length",
@@ -573,23 +624,12 @@ class CommunityStepForm(StepForm):
     @classmethod
     def initial_for(cls, request: dict[str, Any], context: StepContext) -> dict[str, Any]:
         order = request.get("community_order") or {}
-        requirements = order.get("requirements") or []
-        hours = next((r.get("hours") for r in requirements if r.get("type") == "unpaid_work"), None)
-        return {
-            "length": order.get("length", ""),
-            "requirements": [r.get("type") for r in requirements],
-            "unpaid_work_hours": hours,
-        }
+        return {"length": order.get("length", ""), **_requirements_initial(order.get("requirements"))}
 
     def apply(self, request: dict[str, Any]) -> dict[str, Any]:
         data = dict(request)
         cleaned = self.cleaned_data
-        requirements = []
-        for kind in cleaned["requirements"]:
-            item: dict[str, Any] = {"type": kind}
-            if kind == "unpaid_work" and cleaned["unpaid_work_hours"] is not None:
-                item["hours"] = cleaned["unpaid_work_hours"]
-            requirements.append(item)
+        requirements = _requirements_from(cleaned, (request.get("community_order") or {}).get("requirements"))
         order: dict[str, Any] = {}
         if cleaned["length"].strip():
             order["length"] = cleaned["length"].strip()
@@ -600,13 +640,7 @@ class CommunityStepForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("unpaid_work_hours") is not None and "unpaid_work" not in (
-            data.get("requirements") or []
-        ):
-            self.add_error(
-                "unpaid_work_hours",
-                "Hours apply only to an unpaid work requirement: choose it, or clear the hours",
-            )
+        _check_hours(self, data)
         return data
 
 

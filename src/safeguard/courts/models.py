@@ -55,7 +55,10 @@ class SentencingCase(models.Model):
 
 class CaseScenario(models.Model):
     """One possible sentence: the lead offence's engine request, further offences, and the snapshots
-    of the last calculation (the lead on its own, each further offence, and the whole case)."""
+    of the last calculation (the lead on its own, each further offence, and the whole case).
+
+    The requirements of a suspended sentence order are part of the lead's request
+    (`request["suspension"]["requirements"]`), checked by the engine like every other answer."""
 
     case = models.ForeignKey(SentencingCase, on_delete=models.CASCADE, related_name="scenarios")
     label = models.CharField(max_length=120)
@@ -66,9 +69,6 @@ class CaseScenario(models.Model):
     totality = models.JSONField(null=True, blank=True)  # {"total": "3y", "reason": ...}: the court's total
     case_result = models.JSONField(null=True, blank=True)  # CaseResult.to_dict(): every offence and the total
     case_problems = models.JSONField(default=list, blank=True)  # problems only the whole case shows
-    # Requirements of a suspended sentence order: recorded here because the engine does not take
-    # or check them (only the community-order list of s.201 is in its data).
-    sso_requirements = models.JSONField(default=list, blank=True)
     result = models.JSONField(null=True, blank=True)  # SentencingResult.to_dict(), or None
     problems = models.JSONField(default=list, blank=True)  # [{field, code, message}] still to resolve
     calculated_at = models.DateTimeField(null=True, blank=True)

@@ -233,6 +233,10 @@ def figures(result: dict[str, Any]) -> list[Figure]:
         for f in suspension.get("factors_against") or []
         if f.get("selected")
     ]
+    details += [
+        "Requirement: " + str(r.get("label")) + (f", {r['hours']} hours" if r.get("hours") else "")
+        for r in suspension.get("requirements") or []
+    ]
     rows.append(
         Figure(
             "suspension", "Suspension", figure, str(suspension.get("reason", "")), str(suspension.get("source", "")),
@@ -312,35 +316,59 @@ def figures(result: dict[str, Any]) -> list[Figure]:
     return rows
 
 
+def sso_requirements(request: object) -> list[str]:
+    """The requirement types of a request's suspended sentence order (`suspension.requirements`)."""
+    suspension = request.get("suspension") if isinstance(request, dict) else None
+    items = suspension.get("requirements") if isinstance(suspension, dict) else None
+    return [str(r["type"]) for r in items or [] if isinstance(r, dict) and r.get("type")]
+
+
+def _sso_requirement_results(scenario: CaseScenario) -> list[dict[str, Any]]:
+    """The suspended sentence order's requirements as the engine returned them ([] when not suspended).
+
+    A snapshot calculated before the engine took these requirements has no `requirements` in its
+    suspension section; its requirements (moved into the request) are then read from the request,
+    with their labels, until the scenario is calculated again."""
+    suspension = (scenario.result_data or {}).get("suspension") or {}
+    if not suspension.get("suspended"):
+        return []
+    if "requirements" in suspension:
+        return [r for r in suspension.get("requirements") or [] if isinstance(r, dict)]
+    return [
+        {"type": kind, "label": COMMUNITY_REQUIREMENTS[kind]}
+        for kind in sso_requirements(scenario.request)
+        if kind in COMMUNITY_REQUIREMENTS
+    ]
+
+
+def _community_requirement_results(scenario: CaseScenario) -> list[dict[str, Any]]:
+    community = (scenario.result_data or {}).get("community_order") or {}
+    if not community.get("applicable"):
+        return []
+    return [r for r in community.get("requirements") or [] if isinstance(r, dict)]
+
+
 def treatment(scenario: CaseScenario) -> list[str]:
-    """Treatment requirements the scenario includes: of a community order (checked by the engine)
-    or recorded for a suspended sentence order (not checked by the engine)."""
-    result = scenario.result_data or {}
-    found: list[str] = []
-    community = result.get("community_order") or {}
-    if community.get("applicable"):
-        found += [
-            str(r["label"])
-            for r in community.get("requirements") or []
-            if r.get("type") in TREATMENT_REQUIREMENTS
-        ]
-    if (result.get("suspension") or {}).get("suspended"):
-        found += [
-            f"{COMMUNITY_REQUIREMENTS[r]} (suspended sentence order)"
-            for r in scenario.sso_requirements
-            if r in TREATMENT_REQUIREMENTS and r in COMMUNITY_REQUIREMENTS
-        ]
+    """Treatment requirements the scenario includes, as the engine checked them: of a community order,
+    or of a suspended sentence order (the community-order list applied to it: unverified)."""
+    found = [
+        str(r["label"])
+        for r in _community_requirement_results(scenario)
+        if r.get("type") in TREATMENT_REQUIREMENTS
+    ]
+    found += [
+        f"{r['label']} (suspended sentence order)"
+        for r in _sso_requirement_results(scenario)
+        if r.get("type") in TREATMENT_REQUIREMENTS
+    ]
     return found
 
 
 def includes_programme(scenario: CaseScenario) -> bool:
-    result = scenario.result_data or {}
-    community = result.get("community_order") or {}
-    in_order = community.get("applicable") and any(
-        r.get("type") == "programme" for r in community.get("requirements") or []
+    return any(
+        r.get("type") == "programme"
+        for r in _community_requirement_results(scenario) + _sso_requirement_results(scenario)
     )
-    in_sso = (result.get("suspension") or {}).get("suspended") and "programme" in scenario.sso_requirements
-    return bool(in_order or in_sso)
 
 
 @dataclass(frozen=True)

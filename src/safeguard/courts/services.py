@@ -30,7 +30,6 @@ from safeguard.courts.models import (
 from safeguard.courts.selectors import case_details
 from safeguard.guidelines import GuidelineDataError
 from safeguard.guidelines.case import MAX_OFFENCES
-from safeguard.guidelines.rules import COMMUNITY_REQUIREMENTS
 from safeguard.people import selectors as people_selectors
 from safeguard.people.models import Person
 from safeguard.policy import Action, Actor
@@ -145,21 +144,6 @@ def _outstanding(outcome: steps.ScenarioOutcome) -> list[str]:
     return codes[:20]
 
 
-def _check_sso_requirements(values: list[str]) -> list[str]:
-    unknown = [v for v in values if v not in COMMUNITY_REQUIREMENTS]
-    if unknown:
-        raise Refused(
-            [
-                {
-                    "field": "sso_requirements",
-                    "code": "unknown_requirement",
-                    "message": f"{unknown[0]!r} is not a requirement; allowed: {', '.join(COMMUNITY_REQUIREMENTS)}",
-                }
-            ]
-        )
-    return list(dict.fromkeys(values))
-
-
 def record_refusal(
     *, actor: Actor, case: SentencingCase, scenario: CaseScenario | None, step: str, codes: list[str]
 ) -> None:
@@ -193,8 +177,6 @@ def scenario_create(
     )
     with transaction.atomic():
         scenario = CaseScenario(case=case, label=label[:120])
-        if copy_from is not None:
-            scenario.sso_requirements = list(copy_from.sso_requirements)
         if outcome is not None:
             store_outcome(scenario, outcome)
         scenario.save()
@@ -215,7 +197,6 @@ def scenario_save_step(
     scenario: CaseScenario,
     step: str,
     request: dict[str, Any],
-    sso_requirements: list[str] | None = None,
     totality: dict[str, Any] | bool | None = False,
 ) -> steps.ScenarioOutcome:
     """Save one step of the lead offence's answers (or, on the "offences" step, the court's total).
@@ -231,11 +212,6 @@ def scenario_save_step(
         total if isinstance(total, dict) else None,
     )
     blocking = outcome.lead_blocking(step)
-    try:
-        requirements = _check_sso_requirements(sso_requirements) if sso_requirements is not None else None
-    except Refused as refused:
-        blocking = blocking + refused.problems
-        requirements = None
     if blocking:
         record_refusal(
             actor=actor, case=case, scenario=scenario, step=step, codes=[p["code"] for p in blocking]
@@ -243,8 +219,6 @@ def scenario_save_step(
         raise Refused(blocking)
     with transaction.atomic():
         store_outcome(scenario, outcome)
-        if requirements is not None:
-            scenario.sso_requirements = requirements
         scenario.save()
         case.save(update_fields=["updated_at"])
         record_event(
@@ -358,7 +332,6 @@ def scenario_put(
     scenario: CaseScenario | None,
     label: str,
     request: dict[str, Any],
-    sso_requirements: list[str],
     proposed: bool = False,
     other_offences: list[dict[str, Any]] | None = None,
     totality: dict[str, Any] | None = None,
@@ -398,11 +371,6 @@ def scenario_put(
     ]
     if not label.strip():
         problems.append({"field": "label", "code": "required", "message": "give the scenario a label"})
-    try:
-        requirements = _check_sso_requirements(sso_requirements)
-    except Refused as refused:
-        problems += refused.problems
-        requirements = []
     if problems:
         record_refusal(
             actor=actor, case=case, scenario=scenario, step="api", codes=[p["code"] for p in problems]
@@ -412,7 +380,6 @@ def scenario_put(
         created = scenario is None
         target = scenario or CaseScenario(case=case)
         target.label = label.strip()[:120]
-        target.sso_requirements = requirements
         store_outcome(target, outcome)
         if proposed:
             case.scenarios.filter(proposed=True).exclude(pk=target.pk).update(proposed=False)

@@ -205,7 +205,6 @@ def _step_context(
         guideline=guideline,
         offence=offence,
         date_of_birth=case.person.date_of_birth if case.person else None,
-        sso_requirements=list(scenario.sso_requirements or []),
         totality=scenario.totality if isinstance(scenario.totality, dict) else None,
         other=(scenario.other_offences or [])[number - 2] if number > 1 else None,
     )
@@ -322,7 +321,7 @@ def _show_problems(
             name = form.field_for(problem["field"])
         if name is not None:
             form.add_error(name, message)
-        elif (owner_number, owner.slug) != (number, slug) and problem["field"] != "sso_requirements":
+        elif (owner_number, owner.slug) != (number, slug):
             prefix = owner.title if owner_number == 1 else f"Offence {owner_number}, {owner.title.lower()}"
             elsewhere.append(
                 {
@@ -510,7 +509,6 @@ def _save_step(
     offence_request: dict[str, Any],
 ) -> None:
     if number == 1:
-        sso = form.cleaned_data.get("sso_requirements") if slug == "suspension" else None
         totality: dict[str, Any] | bool | None = (
             form.totality() if isinstance(form, OffencesStepForm) else False
         )
@@ -520,7 +518,6 @@ def _save_step(
             scenario=scenario,
             step=slug,
             request=form.apply(offence_request),
-            sso_requirements=list(sso) if sso is not None else None,
             totality=totality,
         )
     elif slug == "relation":

@@ -36,7 +36,13 @@ from safeguard.guidelines.notification import (
     NotificationResult,
     notification_period,
 )
-from safeguard.guidelines.request import Court, SentencingRequest, SuspensionInput, request_from_dict
+from safeguard.guidelines.request import (
+    Court,
+    Requirement,
+    SentencingRequest,
+    SuspensionInput,
+    request_from_dict,
+)
 from safeguard.guidelines.result import (
     AdjustmentResult,
     AncillaryOrder,
@@ -75,6 +81,8 @@ from safeguard.guidelines.rules import (
     SSO_PERIOD_MAXIMUM,
     SSO_PERIOD_MINIMUM,
     SSO_PERIODS_FACT,
+    SSO_REQUIREMENTS_FACT,
+    SSO_SUPERVISION_NOTE,
     SUSPENDABLE_MAXIMUM,
     SUSPENDABLE_MINIMUM,
     SUSPENSION_FACT,
@@ -904,8 +912,14 @@ class _Calculation:
         suspended = bool(request and request.suspend)
         operational = request.operational_period if request else None
         supervision = request.supervision_period if request else None
+        requirements: tuple[RequirementResult, ...] = ()
         if request is not None:
             self.problems.extend(suspension_problems(final, request))
+            if request.suspend and request.requirements:
+                requirements = tuple(_checked_requirements(request.requirements, SSO_REQUIREMENTS)[1])
+                self.use(SSO_REQUIREMENTS_FACT, "Requirements of the suspended sentence order")
+                if supervision is None:
+                    self.note(SSO_SUPERVISION_NOTE)
         if applicable:
             self.use(
                 SUSPENSION_FACT, "Which terms can be suspended, and the factors for and against suspension"
@@ -926,6 +940,11 @@ class _Calculation:
                 f"{SSO_PERIOD_MAXIMUM.text()}, supervision not longer than the operational period; "
                 f"{SSO_PERIODS_FACT.source}). The court weighs the factors below; the engine does not."
             )
+            if requirements:
+                reason += (
+                    f" Requirements: {', '.join(r.label for r in requirements)} (the community-order list "
+                    "applied to a suspended sentence order: unverified)."
+                )
         else:
             reason = (
                 f"The term can be suspended (it is within {SUSPENDABLE_MINIMUM.text()} to "
@@ -943,6 +962,7 @@ class _Calculation:
             factors_for=tuple(
                 ChoosableFactor(k, v, k in chosen_for) for k, v in SUSPENSION_FACTORS_FOR.items()
             ),
+            requirements=requirements,
             reason=reason,
             source=SUSPENSION_FACT.source,
             status=SUSPENSION_FACT.status,
@@ -1052,29 +1072,9 @@ class _Calculation:
                 f"a community order must end no more than 3 years after it is made; {length.text()} "
                 f"is longer; allowed: up to {COMMUNITY_ORDER_MAXIMUM.text()} (36 months, 156 weeks)",
             )
-        low, high = UNPAID_WORK_HOURS
-        for index, item in enumerate(request.requirements if request else ()):
-            field = f"community_order.requirements[{index}]"
-            label = COMMUNITY_REQUIREMENTS.get(item.type)
-            if label is None:
-                self.problem(
-                    f"{field}.type",
-                    "unknown_requirement",
-                    f"{item.type!r} is not a community-order requirement; "
-                    f"allowed: {listing(COMMUNITY_REQUIREMENTS)}",
-                )
-                continue
-            if item.type == "unpaid_work" and (item.hours is None or not low <= item.hours <= high):
-                self.problem(
-                    f"{field}.hours",
-                    "out_of_range",
-                    f"unpaid work must be {low} to {high} hours; given: {item.hours}",
-                )
-            if item.type != "unpaid_work" and item.hours is not None:
-                self.problem(
-                    f"{field}.hours", "not_applicable", "hours apply only to an unpaid_work requirement"
-                )
-            requirements.append(RequirementResult(item.type, label, item.hours, item.details))
+        if request is not None:
+            problems, requirements = _checked_requirements(request.requirements, COMMUNITY_ORDER_REQUIREMENTS)
+            self.problems.extend(problems)
         if applicable:
             self.note(COMMUNITY_LEVELS_NOTE)
             if request is None or not request.requirements:
@@ -1236,11 +1236,97 @@ class _Calculation:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _RequirementsOf:
+    """Whose requirements are checked: the request field they are read from, and how to name them."""
+
+    field: str
+    noun: str
+
+
+COMMUNITY_ORDER_REQUIREMENTS = _RequirementsOf(
+    "community_order.requirements", "a community-order requirement"
+)
+SSO_REQUIREMENTS = _RequirementsOf(
+    "suspension.requirements",
+    "a requirement of the Sentencing Code s.201 list (the list applied to suspended sentence orders)",
+)
+
+
+def _checked_requirements(
+    items: tuple[Requirement, ...], of: _RequirementsOf
+) -> tuple[list[Problem], list[RequirementResult]]:
+    """The problems with `items` (types from the s.201 list; hours for unpaid work only, within
+    UNPAID_WORK_HOURS) and the requirements of a known type, with their labels."""
+    problems: list[Problem] = []
+    found: list[RequirementResult] = []
+    low, high = UNPAID_WORK_HOURS
+    for index, item in enumerate(items):
+        field = f"{of.field}[{index}]"
+        label = COMMUNITY_REQUIREMENTS.get(item.type)
+        if label is None:
+            problems.append(
+                Problem(
+                    f"{field}.type",
+                    "unknown_requirement",
+                    f"{item.type!r} is not {of.noun}; allowed: {listing(COMMUNITY_REQUIREMENTS)}",
+                )
+            )
+            continue
+        if item.type == "unpaid_work" and (item.hours is None or not low <= item.hours <= high):
+            problems.append(
+                Problem(
+                    f"{field}.hours",
+                    "out_of_range",
+                    f"unpaid work must be {low} to {high} hours; given: {item.hours}",
+                )
+            )
+        if item.type != "unpaid_work" and item.hours is not None:
+            problems.append(
+                Problem(f"{field}.hours", "not_applicable", "hours apply only to an unpaid_work requirement")
+            )
+        found.append(RequirementResult(item.type, label, item.hours, item.details))
+    return problems, found
+
+
+def _sso_requirement_problems(request: SuspensionInput) -> list[Problem]:
+    """Requirements of a suspended sentence order: only when suspending, each type once."""
+    if not request.requirements:
+        return []
+    if not request.suspend:
+        return [
+            Problem(
+                "suspension.requirements",
+                "not_applicable",
+                "requirements apply only to a suspended sentence order: set suspend to true, or remove them",
+            )
+        ]
+    problems, _ = _checked_requirements(request.requirements, SSO_REQUIREMENTS)
+    first: dict[str, int] = {}
+    for index, item in enumerate(request.requirements):
+        if item.type not in COMMUNITY_REQUIREMENTS:
+            continue
+        if item.type in first:
+            problems.append(
+                Problem(
+                    f"suspension.requirements[{index}].type",
+                    "duplicate",
+                    f"{item.type!r} is already given as suspension.requirements[{first[item.type]}]; "
+                    "give each requirement once",
+                )
+            )
+        else:
+            first[item.type] = index
+    return problems
+
+
 def suspension_problems(sentence: Sentence | None, request: SuspensionInput) -> list[Problem]:
     """Everything wrong with suspending `sentence` as `request` asks (empty when it may be suspended).
 
     Checks the term (14 days to 2 years, after any plea reduction), the operational and supervision
-    periods (each 6 months to 2 years, supervision not longer than operational) and the factor names.
+    periods (each 6 months to 2 years, supervision not longer than operational), the factor names and
+    the requirements of the order (only when suspending; each once; types and unpaid-work hours as for
+    a community order, a candidate rule the calculation marks unverified).
     """
     problems: list[Problem] = []
     length = sentence.length if sentence is not None and sentence.is_custody else None
@@ -1267,7 +1353,7 @@ def suspension_problems(sentence: Sentence | None, request: SuspensionInput) -> 
                     "operational and supervision periods apply only when suspend is true",
                 )
             )
-        return problems
+        return problems + _sso_requirement_problems(request)
     allowed_terms = f"allowed: terms of {SUSPENDABLE_MINIMUM.text()} to {SUSPENDABLE_MAXIMUM.text()}"
     if length is None:
         shown = sentence.text() if sentence else "not determined"
@@ -1325,7 +1411,7 @@ def suspension_problems(sentence: Sentence | None, request: SuspensionInput) -> 
                 f"period ({operational.text()})",
             )
         )
-    return problems
+    return problems + _sso_requirement_problems(request)
 
 
 def calculate(request: SentencingRequest, library: GuidelineLibrary | None = None) -> SentencingResult:

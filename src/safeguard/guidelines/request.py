@@ -58,12 +58,30 @@ class ThresholdAnswers:
 
 
 @dataclass(frozen=True, slots=True)
+class Requirement:
+    """One requirement of a community order or a suspended sentence order."""
+
+    type: str
+    hours: int | None = None
+    details: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {"type": self.type}
+        if self.hours is not None:
+            data["hours"] = self.hours
+        if self.details:
+            data["details"] = self.details
+        return data
+
+
+@dataclass(frozen=True, slots=True)
 class SuspensionInput:
     suspend: bool
     operational_period: Duration | None = None
     supervision_period: Duration | None = None
     factors_for: tuple[str, ...] = ()
     factors_against: tuple[str, ...] = ()
+    requirements: tuple[Requirement, ...] = ()  # of the suspended sentence order
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {"suspend": self.suspend}
@@ -75,21 +93,8 @@ class SuspensionInput:
             data["factors_for"] = list(self.factors_for)
         if self.factors_against:
             data["factors_against"] = list(self.factors_against)
-        return data
-
-
-@dataclass(frozen=True, slots=True)
-class Requirement:
-    type: str
-    hours: int | None = None
-    details: str = ""
-
-    def to_dict(self) -> dict[str, object]:
-        data: dict[str, object] = {"type": self.type}
-        if self.hours is not None:
-            data["hours"] = self.hours
-        if self.details:
-            data["details"] = self.details
+        if self.requirements:
+            data["requirements"] = [r.to_dict() for r in self.requirements]
         return data
 
 
@@ -210,7 +215,9 @@ REQUIRED_FIELDS = ("offence", "offence_date", "sentencing_date")
 SENTENCE_FIELDS = ("kind", "length", "level")
 PLEA_FIELDS = ("stage", "first_hearing_date", "reduction")
 THRESHOLD_FIELDS = ("threshold_passed", "custody_unavoidable")
-SUSPENSION_FIELDS = ("suspend", "operational_period", "supervision_period", "factors_for", "factors_against")
+SUSPENSION_FIELDS = (
+    "suspend", "operational_period", "supervision_period", "factors_for", "factors_against", "requirements",
+)  # fmt: skip
 COMMUNITY_ORDER_FIELDS = ("length", "requirements")
 REQUIREMENT_FIELDS = ("type", "hours", "details")
 SHPO_FIELDS = ("length", "until_further_order", "foreign_travel_prohibition")
@@ -381,9 +388,10 @@ def _suspension(reader: Reader, data: Mapping[str, object]) -> SuspensionInput |
     supervision = reader.duration(item, "supervision_period", field)
     factors_for = reader.text_list(item, "factors_for", field) or ()
     factors_against = reader.text_list(item, "factors_against", field) or ()
+    requirements = _requirements(reader, item, field)
     if suspend is None:
         return None
-    return SuspensionInput(suspend, operational, supervision, factors_for, factors_against)
+    return SuspensionInput(suspend, operational, supervision, factors_for, factors_against, requirements)
 
 
 def _community(reader: Reader, data: Mapping[str, object]) -> CommunityOrderInput | None:
@@ -393,15 +401,20 @@ def _community(reader: Reader, data: Mapping[str, object]) -> CommunityOrderInpu
     field, item = found
     reader.keys(item, field, allowed=COMMUNITY_ORDER_FIELDS)
     length = reader.duration(item, "length", field)
+    return CommunityOrderInput(length, _requirements(reader, item, field))
+
+
+def _requirements(reader: Reader, data: Mapping[str, object], base: str) -> tuple[Requirement, ...]:
+    """The `requirements` list of a community order or a suspended sentence order (shapes only)."""
     requirements: list[Requirement] = []
-    for req_field, req in reader.obj_list(item, "requirements", field) or []:
+    for req_field, req in reader.obj_list(data, "requirements", base) or []:
         reader.keys(req, req_field, allowed=REQUIREMENT_FIELDS, required=("type",))
         kind = reader.text(req, "type", req_field, max_length=100)
         hours = reader.integer(req, "hours", req_field, minimum=0, maximum=100_000)
         details = reader.text(req, "details", req_field) or ""
         if kind is not None:
             requirements.append(Requirement(kind, hours, details))
-    return CommunityOrderInput(length, tuple(requirements))
+    return tuple(requirements)
 
 
 def _shpo(reader: Reader, data: Mapping[str, object]) -> ShpoInput | None:

@@ -141,6 +141,14 @@ class ThresholdResult:
 
 
 @dataclass(frozen=True, slots=True)
+class RequirementResult:
+    type: str
+    label: str
+    hours: int | None
+    details: str
+
+
+@dataclass(frozen=True, slots=True)
 class SuspensionResult:
     applicable: bool  # a custodial sentence is in view
     available: bool  # the term is within 14 days - 2 years
@@ -149,17 +157,10 @@ class SuspensionResult:
     supervision_period: Duration | None
     factors_against: tuple[ChoosableFactor, ...]
     factors_for: tuple[ChoosableFactor, ...]
+    requirements: tuple[RequirementResult, ...]  # of the suspended sentence order (candidate rule)
     reason: str
     source: str
     status: Status
-
-
-@dataclass(frozen=True, slots=True)
-class RequirementResult:
-    type: str
-    label: str
-    hours: int | None
-    details: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,6 +158,17 @@ COMMUNITY_REQUIREMENTS: dict[str, str] = {
     "electronic_whereabouts_monitoring": "Electronic whereabouts monitoring requirement",
 }
 UNPAID_WORK_HOURS = (40, 300)
+# The spec gives the s.201 list for community orders only; which requirements a suspended sentence
+# order may carry is not stated in it, so applying the same list (and the same unpaid-work hours) to a
+# suspended sentence order is a candidate rule, marked unverified wherever it is used.
+SSO_REQUIREMENTS_FACT = Fact(
+    Evidence.CANDIDATE,
+    "Sentencing Code s.201 list applied to suspended sentence orders; not stated in Safeguard's sources",
+)
+SSO_SUPERVISION_NOTE = (
+    "Requirements of the suspended sentence order were given without a supervision period: the court "
+    "sets the supervision period within which they are complied with."
+)
 COMMUNITY_LEVELS_NOTE = (
     "Community-order levels (low, medium, high) are labels only: the table of what each level "
     "contains was not found, so the engine does not suggest requirements by level."

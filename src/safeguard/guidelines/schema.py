@@ -92,6 +92,17 @@ def request_json_schema(library: GuidelineLibrary | None = None) -> dict[str, ob
             THRESHOLD_FIELDS,
         )
     )
+    requirement = _object(
+        _checked(
+            {
+                "type": {"enum": list(COMMUNITY_REQUIREMENTS)},
+                "hours": {"type": "integer", "description": "unpaid_work only: 40 to 300"},
+                "details": {"type": "string"},
+            },
+            REQUIREMENT_FIELDS,
+        ),
+        ("type",),
+    )
     suspension = _object(
         _checked(
             {
@@ -108,21 +119,18 @@ def request_json_schema(library: GuidelineLibrary | None = None) -> dict[str, ob
                     "items": {"enum": list(SUSPENSION_FACTORS_AGAINST)},
                     "uniqueItems": True,
                 },
+                "requirements": {
+                    "type": "array",
+                    "items": requirement,
+                    "description": "requirements of the suspended sentence order, only when suspend is "
+                    "true, each type once: the community-order (Sentencing Code s.201) list applied to "
+                    "suspended sentence orders, which Safeguard's sources do not state (results using it "
+                    "are unverified)",
+                },
             },
             SUSPENSION_FIELDS,
         ),
         ("suspend",),
-    )
-    requirement = _object(
-        _checked(
-            {
-                "type": {"enum": list(COMMUNITY_REQUIREMENTS)},
-                "hours": {"type": "integer", "description": "unpaid_work only: 40 to 300"},
-                "details": {"type": "string"},
-            },
-            REQUIREMENT_FIELDS,
-        ),
-        ("type",),
     )
     community = _object(
         _checked(
