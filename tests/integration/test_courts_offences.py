@@ -224,6 +224,8 @@ def test_pages_of_a_two_offence_scenario(client, world):
     detail = text_of(client.get(reverse("courts:scenario-detail", args=[case.pk, scenario.pk])))
     assert "Sentence for the whole case" in detail and "10 months' custody, suspended for 2 years" in detail
     assert "The longest period worked out for any single offence" in detail
+    case_page = text_of(client.get(reverse("courts:case-detail", args=[case.pk])))
+    assert "2 offences: 10 months' custody, suspended for 2 years" in case_page
     compare = text_of(client.get(reverse("courts:case-compare", args=[case.pk])))
     assert "10 months' custody, suspended for 2 years" in compare
     report = text_of(client.get(reverse("courts:case-report", args=[case.pk])))

@@ -33,6 +33,22 @@ def notification_text(result: Any) -> str:
     return presenters.notification_text(result if isinstance(result, dict) else None)
 
 
+@register.filter
+def scenario_sentence(scenario: Any) -> str:
+    """The sentence for every offence of a scenario (the whole case's total)."""
+    return presenters.sentence_headline(scenario)
+
+
+@register.filter
+def scenario_notification(scenario: Any) -> str:
+    return presenters.notification_text(presenters.headline(scenario))
+
+
+@register.filter
+def scenario_outstanding(scenario: Any) -> int:
+    return presenters.outstanding(scenario)
+
+
 @register.inclusion_tag("courts/includes/status.html")
 def status_tag(status: object) -> dict[str, Any]:
     """A GOV.UK tag for a fact's status: verified, or unverified transcription."""
