@@ -8,6 +8,7 @@ command -v wrk >/dev/null 2>&1 || { SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo; 
 echo "== batch scoring (1,000,000 rows each of OSP/DC and Static-99R)"
 .venv/bin/python benchmarks/bench_batch.py "$@"
 echo "== API latency, 10 concurrent clients"
-.venv/bin/python benchmarks/bench_api.py --clients 10 --workers 4 --threads 3
+.venv/bin/python benchmarks/bench_api.py --clients 10
+.venv/bin/python benchmarks/bench_api.py --clients 10 --worker-class sync --workers 2
 echo "== audit chain"
 .venv/bin/python benchmarks/bench_audit.py --events 20000

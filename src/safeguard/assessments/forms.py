@@ -185,9 +185,8 @@ class AnswersForm(forms.Form):
             value = self.cleaned_data.get(q.name)
             if value in (None, ""):
                 # A blank box is "not known" where the instrument accepts that; a radio left
-                # unticked is simply not answered yet. A composite's component inputs are left
-                # out when blank: they are only read when the component's result is not given.
-                if q.nullable and not q.choices and not q.component:
+                # unticked is simply not answered yet.
+                if q.nullable and not q.choices:
                     out[q.name] = None
                 continue
             if q.choices:

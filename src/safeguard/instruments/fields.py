@@ -234,6 +234,25 @@ class FieldSet:
             _compile_reader(self.fields, self._plan, as_tuple=True)
         )
 
+    def check_given(self, data: Mapping[str, object], errors: list[FieldError]) -> None:
+        """Check only the values present in `data` (none is required), each as `read` would.
+
+        For answers that are accepted but not scored, such as a composite's component inputs
+        sent with the component's result: a malformed answer is still an error, a missing one is not.
+        """
+        for name, convert, _required, nullable, _default, _missing_msg, null_msg in self._plan:
+            value = data.get(name, ABSENT)
+            if value is ABSENT:
+                continue
+            if value is None:
+                if not nullable:
+                    errors.append(FieldError(name, MISSING, null_msg))
+                continue
+            try:
+                convert(value)
+            except InvalidValueError as bad:
+                errors.append(FieldError(name, bad.code, bad.message))
+
     def read_reference(self, data: Mapping[str, object], errors: list[FieldError]) -> dict[str, Any]:
         """The plain definition of `read`: the compiled reader must give the same values and errors.
 

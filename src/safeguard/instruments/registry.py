@@ -71,6 +71,22 @@ _REGISTRY = _build()
 _ORDER = {instrument_id: position for position, instrument_id in enumerate(_REGISTRY)}
 
 
+def _component_inputs(instrument: Instrument) -> dict[str, str]:
+    """The inputs a composite accepts for the components it computes itself (its required feeds),
+    beyond its own: name -> the first component that reads it, in the order the schema lists them."""
+    own = instrument.fieldset.names
+    out: dict[str, str] = {}
+    for feed in instrument.feeds:
+        if feed.required:
+            for f in _REGISTRY[feed.component].fieldset.fields:
+                if f.name not in own:
+                    out.setdefault(f.name, feed.component)
+    return out
+
+
+_COMPONENT_INPUTS = {instrument_id: _component_inputs(i) for instrument_id, i in _REGISTRY.items()}
+
+
 def list_instruments() -> list[InstrumentMetadata]:
     """Metadata for every registered instrument, in a fixed order."""
     return [instrument.meta for instrument in _REGISTRY.values()]
@@ -93,6 +109,15 @@ def metadata(instrument_id: str) -> InstrumentMetadata:
 
 def example_input(instrument_id: str) -> dict[str, Any]:
     return get(instrument_id).example_input()
+
+
+def accepted_inputs(instrument_id: str) -> frozenset[str]:
+    """Every input `score` accepts for this instrument: exactly the properties of its input schema.
+
+    A composite accepts its components' inputs as well, whether or not the components' results are
+    also given (a result given directly wins, and the inputs are then only checked).
+    """
+    return get(instrument_id).fieldset.names | _COMPONENT_INPUTS[instrument_id].keys()
 
 
 # -- dependency resolution -------------------------------------------------------------------------
@@ -155,6 +180,19 @@ def _dedupe(errors: list[FieldError]) -> list[FieldError]:
     return list(seen.values())
 
 
+def _check_unscored(order: list[str], data: Mapping[str, object], names: set[str]) -> list[FieldError]:
+    by_component: dict[str, dict[str, object]] = {}
+    for instrument_id in order:
+        for name in names:
+            component = _COMPONENT_INPUTS[instrument_id].get(name)
+            if component is not None and not any(name in given for given in by_component.values()):
+                by_component.setdefault(component, {})[name] = data[name]
+    errors: list[FieldError] = []
+    for component, values in by_component.items():
+        get(component).fieldset.check_given(values, errors)
+    return sorted(errors, key=lambda error: error.field)
+
+
 def score_many(
     instrument_ids: Iterable[str], data: Mapping[str, object], *, today: date | None = None
 ) -> dict[str, Result]:
@@ -172,15 +210,21 @@ def score_many(
         order = topological_order(_closure(requested, {}))
         return {i: get(i).error_result(bad) for i in order}
     order = topological_order(_closure(requested, data))
-    accepted = frozenset().union(*(get(i).fieldset.names for i in order))
+    scored = frozenset().union(*(get(i).fieldset.names for i in order))
+    accepted = scored.union(*(_COMPONENT_INPUTS[i].keys() for i in order))
     extra = data.keys() - accepted
     label = " + ".join(order)
-    unknown = unknown_field_errors(extra, accepted, label) if extra else []
+    request_errors = unknown_field_errors(extra, accepted, label) if extra else []
+    # Component inputs sent with the component's result (so the component is not scored): the
+    # result given is used, and the answers are checked one by one so a malformed one is reported.
+    unscored = data.keys() & (accepted - scored)
+    if unscored:
+        request_errors.extend(_check_unscored(order, data, unscored))
     when = today or today_utc()
     results: dict[str, Result] = {}
     for instrument_id in order:
         instrument = get(instrument_id)
-        errors = list(unknown)
+        errors = list(request_errors)
         fed: dict[str, object] = {}
         fed_from: dict[str, str] = {}
         failed: set[str] = set()

@@ -78,20 +78,30 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # CSRF tokens are kept in a cookie (not the session), so this needs no session middleware before it.
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # SESSION_MIDDLEWARE then PAGE_MIDDLEWARE here, for the requests they apply to (see the class).
+    "safeguard.core.middleware.RequestRouteMiddleware",
+    "safeguard.core.middleware.NoStoreMiddleware",
+    # django-axes must be last: it turns a lockout flagged during the view into a response.
+    "axes.middleware.AxesMiddleware",
+]
+# Pages and JSON API calls with a session cookie (none of these may define process_view,
+# process_exception or process_template_response: RequestRouteMiddleware refuses them).
+SESSION_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "safeguard.accounts.middleware.SessionLifetimeMiddleware",
     "safeguard.accounts.middleware.ActorMiddleware",
+]
+# Pages only: the JSON API under /api/v1/ gets a fixed Content-Security-Policy instead.
+PAGE_MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "safeguard.core.middleware.NoStoreMiddleware",
-    # django-axes must be last: it turns a lockout flagged during the view into a response.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safeguard.site.urls"

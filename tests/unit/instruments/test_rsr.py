@@ -146,3 +146,58 @@ def test_not_applicable_components_count_as_zero() -> None:
     result = registry.score("rsr", data, today=AS_OF)
     assert result.errors == ()
     assert (result.extras["percent"], result.band) == (4.2, "medium")
+
+
+def test_given_percentages_are_used_alongside_the_osp_inputs() -> None:
+    # The schema lists both the percentages and the OSP inputs; sending both is accepted and the
+    # percentages given are the ones used (the OSP inputs alone would give 5.31 + 10.31).
+    data = {**OSP_36, "serious_non_sexual_violence_percent": 1.08, "osp_dc_percent": 1.5, "osp_iic_percent": 2.25}
+    result = registry.score("rsr", data, today=AS_OF)
+    assert result.errors == ()
+    assert result.extras["percent"] == 4.83
+    assert result.band == "medium"
+    rules = {item.name: (item.answer, item.rule) for item in result.items}
+    assert rules["osp_dc_percent"] == (1.5, "OSP/DC percentage, given")
+    assert rules["osp_iic_percent"] == (2.25, "OSP/IIC percentage, given")
+    computed = registry.score(
+        "rsr", {**OSP_36, "serious_non_sexual_violence_percent": 1.08}, today=AS_OF
+    )
+    assert computed.extras["percent"] == 16.70
+
+
+def test_one_percentage_given_the_other_computed_from_the_same_inputs() -> None:
+    data = {**OSP_36, "serious_non_sexual_violence_percent": 1.08, "osp_dc_percent": 1.5}
+    result = registry.score("rsr", data, today=AS_OF)
+    assert result.errors == ()
+    assert result.extras["percent"] == round_percent(1.08 + 1.5 + 10.31)
+
+
+def test_osp_inputs_sent_with_the_percentages_are_still_checked() -> None:
+    data = {
+        **direct(),
+        "date_of_birth": None,  # "not known" is a valid answer
+        "total_sanctions": "eleven",
+        "date_at_start_of_followup": "2027-02-30",
+        "contact_child_sexual_sanctions": -1,
+    }
+    result = registry.score("rsr", data, today=AS_OF)
+    assert result.band is None
+    assert [(e.field, e.code) for e in result.errors] == [
+        ("contact_child_sexual_sanctions", "out_of_range"),
+        ("date_at_start_of_followup", "invalid_date"),
+        ("total_sanctions", "wrong_type"),
+    ]
+
+
+def test_partial_osp_inputs_with_the_percentages_need_nothing_more() -> None:
+    # A form prefilled with the date of birth, the percentages typed in, the other OSP answers blank.
+    data = {**direct(), "date_of_birth": "1980-01-01", "total_sanctions": None, "assessment_date": None}
+    result = registry.score("rsr", data, today=AS_OF)
+    assert result.errors == ()
+    assert result.extras["percent"] == 16.70
+
+
+def test_an_input_no_schema_lists_is_still_refused() -> None:
+    result = registry.score("rsr", {**direct(), "date_of_brith": "1980-01-01"}, today=AS_OF)
+    assert [(e.field, e.code) for e in result.errors] == [("date_of_brith", "unknown_field")]
+    assert "Did you mean date_of_birth?" in result.errors[0].message
