@@ -68,11 +68,18 @@ def world(db) -> World:
     from safeguard.people.models import Person, PersonAgencyLink
 
     kinds = {
-        "probation": "probation", "police": "police", "treatment": "treatment", "court": "court",
-        "prevention": "prevention", "analysis": "analysis", "admin": "administration",
+        "probation": "probation",
+        "police": "police",
+        "treatment": "treatment",
+        "court": "court",
+        "prevention": "prevention",
+        "analysis": "analysis",
+        "admin": "administration",
         "other_probation": "probation",
     }
-    agencies = {key: Agency.objects.create(name=f"Test {key} agency", kind=kind) for key, kind in kinds.items()}
+    agencies = {
+        key: Agency.objects.create(name=f"Test {key} agency", kind=kind) for key, kind in kinds.items()
+    }
     users, memberships = {}, {}
     for name, (agency_key, role) in ROLES.items():
         user = User.objects.create(username=name, password=password_hash(), first_name=name.title())
@@ -82,11 +89,16 @@ def world(db) -> World:
 
     def person(ref: str, owner: str, linked: list[str]) -> Person:
         p = Person.objects.create(
-            reference=ref, given_name="Testy", family_name=f"Person{ref}", date_of_birth=date(1980, 1, 1),
+            reference=ref,
+            given_name="Testy",
+            family_name=f"Person{ref}",
+            date_of_birth=date(1980, 1, 1),
             owner_agency=agencies[owner],
         )
         for key in linked:
-            PersonAgencyLink.objects.create(person=p, agency=agencies[key], basis="statutory", started_on=date(2026, 1, 1))
+            PersonAgencyLink.objects.create(
+                person=p, agency=agencies[key], basis="statutory", started_on=date(2026, 1, 1)
+            )
         return p
 
     persons = {
@@ -95,6 +107,36 @@ def world(db) -> World:
         "other": person("PTEST003", "other_probation", ["other_probation"]),
     }
     return World(agencies, users, memberships, persons)
+
+
+@pytest.fixture
+def committed_world(transactional_db, world):
+    """A world in committed data (live server, migrations). Its flush needs the append-only audit
+    triggers off; they are put back after the test's teardown (see the hook below)."""
+    yield world
+    from django.db import connection
+
+    from safeguard.audit.db import remove_append_only
+
+    remove_append_only(connection)
+
+
+_COMMITTED = ("committed_world", "e2e_world")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    # After the last test the test database is already gone: nothing to put back.
+    if nextitem is None or not set(_COMMITTED) & set(getattr(item, "fixturenames", ())):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    from safeguard.audit.db import install_append_only
+
+    with item.config.stash[blocking_manager_key].unblock():
+        install_append_only(connection)
 
 
 def sign_in(client, user) -> None:

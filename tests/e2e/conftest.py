@@ -20,36 +20,22 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "headless": True,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ],
     }
 
 
 @pytest.fixture
-def e2e_world(transactional_db, world):
-    """A world in committed data for the live server. Its flush needs the append-only triggers off;
-    they are put back after the test's teardown (see the hook below)."""
-    yield world
-    from django.db import connection
-
-    from safeguard.audit.db import remove_append_only
-
-    remove_append_only(connection)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield
-    # After the last test the test database is already gone: nothing to put back.
-    if nextitem is None or "e2e_world" not in getattr(item, "fixturenames", ()):
-        return
-    from django.db import connection
-    from pytest_django.plugin import blocking_manager_key
-
-    from safeguard.audit.db import install_append_only
-
-    with item.config.stash[blocking_manager_key].unblock():
-        install_append_only(connection)
+def e2e_world(committed_world):
+    """A world in committed data for the live server (see `committed_world` in tests/conftest.py)."""
+    return committed_world
 
 
 class Axe:
@@ -84,8 +70,10 @@ def watched_page(page):
     page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
     page.on(
         "request",
-        lambda r: not r.url.startswith(("http://localhost", "http://127.0.0.1", "data:"))
-        and problems.append(f"external request: {r.url}"),
+        lambda r: (
+            not r.url.startswith(("http://localhost", "http://127.0.0.1", "data:"))
+            and problems.append(f"external request: {r.url}")
+        ),
     )
     page.problems = problems
     yield page

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -28,8 +27,8 @@ def test_merged_request_adds_each_type_once_and_only_to_a_suspended_sentence_ord
     assert migration.merged_request("not a request", ["programme"]) is None
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_moves_the_requirements_and_removes_the_field(world) -> None:
+def test_the_migration_moves_the_requirements_and_removes_the_field(committed_world) -> None:
+    world = committed_world
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     try:
