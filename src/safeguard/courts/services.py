@@ -217,6 +217,26 @@ def scenario_save_step(
             actor=actor, case=case, scenario=scenario, step=step, codes=[p["code"] for p in blocking]
         )
         raise Refused(blocking)
+    _save_scenario(
+        actor=actor,
+        case=case,
+        scenario=scenario,
+        outcome=outcome,
+        step=step,
+        outstanding=_outstanding(outcome),
+    )
+    return outcome
+
+
+def _save_scenario(
+    *,
+    actor: Actor,
+    case: SentencingCase,
+    scenario: CaseScenario,
+    outcome: steps.ScenarioOutcome,
+    **details: Any,
+) -> None:
+    """Store a calculation on the scenario, touch the case and record the update, in one transaction."""
     with transaction.atomic():
         store_outcome(scenario, outcome)
         scenario.save()
@@ -225,9 +245,8 @@ def scenario_save_step(
             action="sentencing.scenario.update",
             actor=actor,
             obj=case,
-            details=case_details(case, scenario=scenario.pk, step=step, outstanding=_outstanding(outcome)),
+            details=case_details(case, scenario=scenario.pk, **details),
         )
-    return outcome
 
 
 def offence_add(*, actor: Actor, case: SentencingCase, scenario: CaseScenario) -> int:
@@ -243,16 +262,9 @@ def offence_add(*, actor: Actor, case: SentencingCase, scenario: CaseScenario) -
     number = len(others) + 2
     others.append({"label": f"Offence {number}", "relation": "concurrent", "request": shared})
     outcome = steps.run_scenario(dict(lead), others, scenario.totality)
-    with transaction.atomic():
-        store_outcome(scenario, outcome)
-        scenario.save()
-        case.save(update_fields=["updated_at"])
-        record_event(
-            action="sentencing.scenario.update",
-            actor=actor,
-            obj=case,
-            details=case_details(case, scenario=scenario.pk, step="offence.add", offence=number),
-        )
+    _save_scenario(
+        actor=actor, case=case, scenario=scenario, outcome=outcome, step="offence.add", offence=number
+    )
     return number
 
 
@@ -291,18 +303,10 @@ def offence_save_step(
         record_refusal(actor=actor, case=case, scenario=scenario, step=f"offence{number}.{step}",
                        codes=[p["code"] for p in blocking])  # fmt: skip
         raise Refused(blocking)
-    with transaction.atomic():
-        store_outcome(scenario, outcome)
-        scenario.save()
-        case.save(update_fields=["updated_at"])
-        record_event(
-            action="sentencing.scenario.update",
-            actor=actor,
-            obj=case,
-            details=case_details(
-                case, scenario=scenario.pk, step=step, offence=number, outstanding=_outstanding(outcome)
-            ),
-        )
+    _save_scenario(
+        actor=actor, case=case, scenario=scenario, outcome=outcome,
+        step=step, offence=number, outstanding=_outstanding(outcome),
+    )  # fmt: skip
     return outcome
 
 
@@ -313,16 +317,9 @@ def offence_remove(*, actor: Actor, case: SentencingCase, scenario: CaseScenario
     others = list(scenario.other_offences or [])
     del others[number - 2]
     outcome = steps.run_scenario(dict(scenario.request or {}), others, scenario.totality)
-    with transaction.atomic():
-        store_outcome(scenario, outcome)
-        scenario.save()
-        case.save(update_fields=["updated_at"])
-        record_event(
-            action="sentencing.scenario.update",
-            actor=actor,
-            obj=case,
-            details=case_details(case, scenario=scenario.pk, step="offence.remove", offence=number),
-        )
+    _save_scenario(
+        actor=actor, case=case, scenario=scenario, outcome=outcome, step="offence.remove", offence=number
+    )
 
 
 def scenario_put(
