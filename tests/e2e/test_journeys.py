@@ -30,7 +30,9 @@ def sign_in(page, axe, base: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_probation_officer_opens_a_record_and_sees_the_access_logged(live_server, e2e_world, watched_page, axe):
+def test_probation_officer_opens_a_record_and_sees_the_access_logged(
+    live_server, e2e_world, watched_page, axe
+):
     page = watched_page
     person = e2e_world.persons["probation"]
     sign_in(page, axe, live_server.url, "prob_prac")
@@ -85,3 +87,13 @@ def test_auditor_sees_their_dashboard_and_the_log(live_server, e2e_world, watche
     assert response.status == 403
     expect(page.get_by_role("heading", name="You do not have access to this page")).to_be_visible()
     axe.check(page)
+
+
+def test_api_documentation_renders_from_local_assets(live_server, e2e_world, watched_page):
+    """Swagger UI loads the OpenAPI document and lists the operations, with no console error and no
+    external request (both checked by watched_page)."""
+    page = watched_page
+    page.goto(f"{live_server.url}/api/v1/docs")
+    expect(page.get_by_text("/api/v1/sentencing/calculate").first).to_be_visible()
+    expect(page.get_by_text("/api/v1/scores/{instrument_id}").first).to_be_visible()
+    expect(page.locator(".errors-wrapper")).to_have_count(0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -80,7 +82,12 @@ def test_create_person_refuses_a_bad_pnc_with_the_field_named(world, token_clien
 def test_created_person_is_visible_to_its_agency_only(world, token_client):
     response = token_client("prob_prac").post(
         "/api/v1/persons",
-        {"given_name": "Testy", "family_name": "Created", "date_of_birth": "1990-01-01", "pnc_number": "2020/0000001a"},
+        {
+            "given_name": "Testy",
+            "family_name": "Created",
+            "date_of_birth": "1990-01-01",
+            "pnc_number": "2020/0000001a",
+        },
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -93,7 +100,12 @@ def test_created_person_is_visible_to_its_agency_only(world, token_client):
 def test_note_via_api_is_encrypted_and_visible_in_the_record(world, token_client):
     client = token_client("prob_prac")
     pk = world.persons["probation"].pk
-    assert client.post(f"/api/v1/persons/{pk}/notes", {"body": "Synthetic API note"}, content_type="application/json").status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/persons/{pk}/notes", {"body": "Synthetic API note"}, content_type="application/json"
+        ).status_code
+        == 201
+    )
     assert PersonNote.objects.get().body == "Synthetic API note"
     notes = client.get(f"/api/v1/persons/{pk}").json()["notes"]
     assert notes[0]["body"] == "Synthetic API note"
@@ -110,6 +122,23 @@ def test_openapi_document_lists_the_operations(client, db):
     doc = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/persons", "/api/v1/persons/{pk}", "/api/v1/me"} <= set(doc["paths"])
     assert doc["info"]["title"] == "Safeguard API"
+
+
+def test_openapi_document_has_no_duplicate_keys(client, db):
+    """Swagger UI reads the document as YAML, which refuses a key given twice (e.g. 200 and "200")."""
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in items]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+    assert duplicates == []
+    pdf = json.loads(client.get("/api/v1/openapi.json").content)["paths"][
+        "/api/v1/sentencing/cases/{case_id}/report.pdf"
+    ]
+    assert "application/pdf" in pdf["get"]["responses"]["200"]["content"]
 
 
 @pytest.mark.parametrize("page", ["0", "abc", "-1"])

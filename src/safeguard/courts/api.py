@@ -352,7 +352,7 @@ def scenario_update(request: HttpRequest, case_id: int, scenario_id: int, payloa
     "/sentencing/cases/{case_id}/report.pdf",
     summary="The pre-sentence report as a PDF",
     response={200: None},
-    openapi_extra={"responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}}},
+    openapi_extra={"responses": {200: {"description": "PDF", "content": {"application/pdf": {}}}}},
 )
 def case_report_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
