@@ -230,6 +230,7 @@ def test_pages_of_a_two_offence_scenario(client, world):
     assert "10 months' custody, suspended for 2 years" in compare
     report = text_of(client.get(reverse("courts:case-report", args=[case.pk])))
     assert "Offences and the sentence for the whole case" in report and "Count 2" in report
+    assert "Count 2 (consecutive)" in report and "1 May 2023" in report
     assert "Consecutive terms: whether the total of consecutive terms" in report
     # A bad total on the lead's "offences" step is shown on its field.
     bad = text_of(

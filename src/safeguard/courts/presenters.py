@@ -507,9 +507,23 @@ def verification_notes(
 
 
 def offence_analysis(scenario: CaseScenario) -> list[tuple[str, str]]:
-    """The offence as entered and as the engine read it: label, value pairs."""
-    request = scenario.request or {}
-    result = scenario.result_data or {}
+    """The lead offence as entered and as the engine read it: label, value pairs."""
+    return _analysis(scenario.request or {}, scenario.result_data or {})
+
+
+def other_analyses(scenario: CaseScenario) -> list[dict[str, Any]]:
+    """The same analysis for each further offence, with its name and relation to the lead."""
+    return [
+        {
+            "label": str(other.get("label") or f"Offence {number}"),
+            "relation": RELATION_WORDS.get(str(other.get("relation")), str(other.get("relation"))),
+            "rows": _analysis(other.get("request") or {}, other.get("result") or {}),
+        }
+        for number, other in enumerate(scenario.other_offences or [], start=2)
+    ]
+
+
+def _analysis(request: dict[str, Any], result: dict[str, Any]) -> list[tuple[str, str]]:
     offence = result.get("offence") or {}
     rows: list[tuple[str, str]] = []
     if offence:

@@ -45,6 +45,7 @@ def context(*, actor: Actor, case: SentencingCase, risk: integrations.RiskSectio
         "primary": primary,
         "result": result,
         "analysis": presenters.offence_analysis(primary) if primary else [],
+        "other_analyses": presenters.other_analyses(primary) if primary else [],
         "figures": presenters.figures(result) if result else [],
         "rows": presenters.comparison(scenarios),
         "treatment": presenters.treatment(primary) if primary else [],
