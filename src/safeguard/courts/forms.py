@@ -61,6 +61,20 @@ def _length(label: str, help_text: str = LENGTH_HELP) -> forms.CharField:
     return forms.CharField(label=label, required=False, max_length=20, help_text=help_text)
 
 
+def _text(
+    label: str, max_length: int, help_text: str, *, required: str = "", rows: int | None = None
+) -> forms.CharField:
+    """A free-text box; `required` is the message when it must be filled in (optional when empty)."""
+    return forms.CharField(
+        label=label,
+        required=bool(required),
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.Textarea,
+        help_text=help_text,
+        error_messages={"required": required} if required else None,
+    )
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -364,19 +378,15 @@ class PositionStepForm(StepForm):
     mitigating_factors = forms.MultipleChoiceField(
         label="Mitigating factors", required=False, widget=forms.CheckboxSelectMultiple
     )
-    other_factors = forms.CharField(
-        label="Other aggravating and mitigating factors",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea,
-        help_text="One a line. They are recorded with the result; the engine does not weigh them",
+    other_factors = _text(
+        "Other aggravating and mitigating factors",
+        2000,
+        "One a line. They are recorded with the result; the engine does not weigh them",
     )
-    departure_reason = forms.CharField(
-        label="Reason for going outside the range",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea,
-        help_text="Only if the position is outside the category range or the offence range",
+    departure_reason = _text(
+        "Reason for going outside the range",
+        1000,
+        "Only if the position is outside the category range or the offence range",
     )
 
     FIELD_MAP: ClassVar[dict[str, str]] = {
@@ -714,12 +724,11 @@ class OffencesStepForm(StepForm):
         "Total custodial term the court settles on",
         "Leave empty to use the arithmetic total. Like 3y or 42m; it may not be longer than the arithmetic total",
     )
-    reason = forms.CharField(
-        label="Reason for this total",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why the total is just and proportionate to the offending as a whole",
+    reason = _text(
+        "Reason for this total",
+        2000,
+        "Why the total is just and proportionate to the offending as a whole",
+        rows=3,
     )
     FIELD_MAP: ClassVar[dict[str, str]] = {
         "totality": "total",
@@ -841,20 +850,12 @@ class ScenarioForm(forms.Form):
 
 
 class ReportDetailsForm(forms.Form):
-    suitability = forms.CharField(
-        label="Suitability for community treatment",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea,
-        help_text="Your assessment of the person's readiness and suitability for treatment in the community. Encrypted at rest",
+    suitability = _text(
+        "Suitability for community treatment",
+        10000,
+        "Your assessment of the person's readiness and suitability for treatment in the community. Encrypted at rest",
     )
-    proposal = forms.CharField(
-        label="Proposal",
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea,
-        help_text="The proposal to the court and why. Encrypted at rest",
-    )
+    proposal = _text("Proposal", 10000, "The proposal to the court and why. Encrypted at rest")
     proposed_scenario = forms.ChoiceField(label="Proposed scenario", required=False, widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, scenarios: list[Any], **kwargs: Any) -> None:
@@ -874,12 +875,11 @@ class UploadForm(forms.Form):
         "version in use replaces it (a revision); a new version is added",
         error_messages={"required": "Choose a guideline data file", "empty": "The file is empty"},
     )
-    notes = forms.CharField(
-        label="What this file is",
-        max_length=2000,
-        widget=forms.Textarea,
-        help_text="What changed and from which source it was transcribed",
-        error_messages={"required": "Say what this file is and what changed, with its source"},
+    notes = _text(
+        "What this file is",
+        2000,
+        "What changed and from which source it was transcribed",
+        required="Say what this file is and what changed, with its source",
     )
 
 
@@ -889,12 +889,11 @@ class VerifyForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the part you verified"},
     )
-    verified_against = forms.CharField(
-        label="Verified against",
-        max_length=2000,
-        widget=forms.Textarea,
-        help_text="The official source you checked every figure against: title, publisher, date, page",
-        error_messages={"required": "Enter the source you checked against"},
+    verified_against = _text(
+        "Verified against",
+        2000,
+        "The official source you checked every figure against: title, publisher, date, page",
+        required="Enter the source you checked against",
     )
     confirm = forms.BooleanField(
         label="I have checked every figure of this part, as shown on this page, against that source",

@@ -210,10 +210,11 @@ def _step_context(
     )
 
 
-def _step_url(case: SentencingCase, scenario: CaseScenario, number: int, slug: str) -> str:
+def _step_url(scenario: CaseScenario, number: int, slug: str) -> str:
+    """The page of a step of offence `number` (1: the lead offence)."""
     if number == 1:
-        return reverse("courts:scenario-step", args=[case.pk, scenario.pk, slug])
-    return reverse("courts:offence-step", args=[case.pk, scenario.pk, number, slug])
+        return reverse("courts:scenario-step", args=[scenario.case_id, scenario.pk, slug])
+    return reverse("courts:offence-step", args=[scenario.case_id, scenario.pk, number, slug])
 
 
 def _case_targets(scenario: CaseScenario) -> list[tuple[steps.Target, dict[str, str]]]:
@@ -241,7 +242,7 @@ def _step_states(scenario: CaseScenario) -> list[dict[str, Any]]:
         else:
             state = "Not answered"
         states.append(
-            {"step": item, "number": index + 1, "state": state, "url": _step_url_for(scenario, 1, item.slug)}
+            {"step": item, "number": index + 1, "state": state, "url": _step_url(scenario, 1, item.slug)}
         )
     return states
 
@@ -268,14 +269,10 @@ def _offence_step_states(scenario: CaseScenario, number: int) -> list[dict[str, 
                 "step": item,
                 "number": index + 1,
                 "state": state,
-                "url": _step_url_for(scenario, number, item.slug),
+                "url": _step_url(scenario, number, item.slug),
             }
         )
     return states
-
-
-def _step_url_for(scenario: CaseScenario, number: int, slug: str) -> str:
-    return _step_url(scenario.case, scenario, number, slug)
 
 
 def _anchor(form: StepForm, name: str) -> str:
@@ -285,7 +282,6 @@ def _anchor(form: StepForm, name: str) -> str:
 
 
 def _where(
-    case: SentencingCase,
     scenario: CaseScenario,
     number: int,
     problem: dict[str, str],
@@ -306,7 +302,6 @@ def _show_problems(
     form: StepForm,
     problems: list[dict[str, str]],
     slug: str,
-    case: SentencingCase,
     scenario: CaseScenario,
     number: int = 1,
     request: dict[str, Any] | None = None,
@@ -315,17 +310,16 @@ def _show_problems(
     elsewhere = []
     for problem in problems:
         message = _capfirst(problem["message"])
-        owner_number, owner, field = _where(case, scenario, number, problem, request or {})
-        name = form.field_for(field) if owner_number == number and owner.slug == slug else None
-        if name is None and owner_number == number and owner.slug == slug:
-            name = form.field_for(problem["field"])
+        owner_number, owner, field = _where(scenario, number, problem, request or {})
+        here = (owner_number, owner.slug) == (number, slug)
+        name = (form.field_for(field) or form.field_for(problem["field"])) if here else None
         if name is not None:
             form.add_error(name, message)
-        elif (owner_number, owner.slug) != (number, slug):
+        elif not here:
             prefix = owner.title if owner_number == 1 else f"Offence {owner_number}, {owner.title.lower()}"
             elsewhere.append(
                 {
-                    "href": _step_url(case, scenario, owner_number, owner.slug),
+                    "href": _step_url(scenario, owner_number, owner.slug),
                     "message": f"{prefix}: {message}",
                 }
             )
@@ -342,13 +336,13 @@ def _summary(form: StepForm, elsewhere: list[dict[str, str]]) -> list[dict[str, 
     return errors + elsewhere
 
 
-def _problem_links(case: SentencingCase, scenario: CaseScenario) -> list[dict[str, str]]:
+def _problem_links(scenario: CaseScenario) -> list[dict[str, str]]:
     links = []
     for problem in scenario.problems or []:
         owner = steps.step_for(problem, scenario.request or {})
         links.append(
             {
-                "href": reverse("courts:scenario-step", args=[case.pk, scenario.pk, owner.slug]),
+                "href": _step_url(scenario, 1, owner.slug),
                 "step": owner.title,
                 "message": _capfirst(problem["message"]),
             }
@@ -360,7 +354,7 @@ def _problem_links(case: SentencingCase, scenario: CaseScenario) -> list[dict[st
             owner = steps.offence_step_for(problem, request)
             links.append(
                 {
-                    "href": _step_url(case, scenario, number, owner.slug),
+                    "href": _step_url(scenario, number, owner.slug),
                     "step": f"{label}: {owner.title.lower()}",
                     "message": _capfirst(problem["message"]),
                 }
@@ -370,7 +364,7 @@ def _problem_links(case: SentencingCase, scenario: CaseScenario) -> list[dict[st
         title = target.step.title if number == 1 else f"Offence {number}: {target.step.title.lower()}"
         links.append(
             {
-                "href": _step_url(case, scenario, number, target.step.slug),
+                "href": _step_url(scenario, number, target.step.slug),
                 "step": title,
                 "message": _capfirst(problem["message"]),
             }
@@ -378,7 +372,7 @@ def _problem_links(case: SentencingCase, scenario: CaseScenario) -> list[dict[st
     return links
 
 
-def _result_context(case: SentencingCase, scenario: CaseScenario, number: int = 1) -> dict[str, Any]:
+def _result_context(scenario: CaseScenario, number: int = 1) -> dict[str, Any]:
     if number == 1:
         result = scenario.result_data
         problems = list(scenario.problems or [])
@@ -407,7 +401,7 @@ def _result_context(case: SentencingCase, scenario: CaseScenario, number: int = 
         else [],
         "table": (result or provisional or {}).get("table"),
         "figures": presenters.figures(result) if result else [],
-        "problem_links": _problem_links(case, scenario),
+        "problem_links": _problem_links(scenario),
         "verification_notes": presenters.verification_notes(result, records),
         "library_problems": library.current().problems,
         "case_result": scenario.case_data,
@@ -433,9 +427,9 @@ def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, 
     following = sequence[position + 1] if position + 1 < len(sequence) else None
     previous = sequence[position - 1] if position > 0 else None
     if following is not None:
-        after = _step_url(case, scenario, number, following.slug)
+        after = _step_url(scenario, number, following.slug)
     elif number > 1:
-        after = _step_url(case, scenario, 1, "offences")
+        after = _step_url(scenario, 1, "offences")
     else:
         after = reverse("courts:scenario-detail", args=[case.pk, scenario.pk])
     state = library.current()
@@ -455,7 +449,7 @@ def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, 
                 _save_step(actor, case, scenario, number, current.slug, form, offence_request)
             except services.Refused as refused:
                 elsewhere = _show_problems(
-                    form, refused.problems, current.slug, case, scenario, number, offence_request
+                    form, refused.problems, current.slug, scenario, number, offence_request
                 )
             else:
                 return redirect(after)
@@ -490,11 +484,11 @@ def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, 
             "errors": _summary(form, elsewhere) if request.method == "POST" else [],
             "guideline": context.guideline,
             "offence": context.offence,
-            "previous_url": _step_url(case, scenario, number, previous.slug) if previous else "",
+            "previous_url": _step_url(scenario, number, previous.slug) if previous else "",
             "next_url": after,
             "is_last": following is None,
-            "lead_url": _step_url(case, scenario, 1, "offences"),
-            **_result_context(case, scenario, number),
+            "lead_url": _step_url(scenario, 1, "offences"),
+            **_result_context(scenario, number),
         },
     )
 
@@ -596,7 +590,7 @@ def scenario_detail(request: HttpRequest, case_id: int, scenario_id: int) -> Htt
             "scenario": scenario,
             "step_states": _step_states(scenario),
             "treatment": presenters.treatment(scenario),
-            **_result_context(case, scenario),
+            **_result_context(scenario),
         },
     )
 

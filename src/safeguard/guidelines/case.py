@@ -31,7 +31,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from safeguard.guidelines._reader import Reader, join
-from safeguard.guidelines.durations import MONTHS_PER_UNIT, Duration, Unit
+from safeguard.guidelines.durations import Duration, from_months
 from safeguard.guidelines.engine import calculate, calculate_from_dict
 from safeguard.guidelines.errors import GuidelineError, Problem, Problems
 from safeguard.guidelines.facts import Status, warning_text
@@ -40,7 +40,7 @@ from safeguard.guidelines.model import GuidelineLibrary
 from safeguard.guidelines.request import SentencingRequest, SuspensionInput, request_from_dict
 from safeguard.guidelines.result import UNVERIFIED_BANNER, SentencingResult, to_jsonable
 from safeguard.guidelines.rules import SUSPENDABLE_MAXIMUM, SUSPENDABLE_MINIMUM, SUSPENSION_FACT
-from safeguard.guidelines.sentences import Sentence, SentenceKind
+from safeguard.guidelines.sentences import Sentence
 
 MAX_OFFENCES = 20
 CASE_FIELDS = ("offences", "totality")
@@ -290,13 +290,8 @@ def add_lengths(lengths: list[Duration]) -> tuple[Duration, str | None]:
     if len(units) == 1:
         unit = units.pop()
         return Duration(sum(length.amount for length in lengths), unit), None
-    months = sum((length.in_months() for length in lengths), Fraction(0))
-    for unit in (Unit.YEARS, Unit.MONTHS, Unit.WEEKS, Unit.DAYS):
-        amount = months / MONTHS_PER_UNIT[unit]
-        if amount.denominator == 1:
-            return Duration(int(amount), unit), None
-    words = " + ".join(length.text() for length in lengths)
-    return Duration(int(months / MONTHS_PER_UNIT[Unit.DAYS]), Unit.DAYS), words
+    total, exact = from_months(sum((length.in_months() for length in lengths), Fraction(0)))
+    return total, None if exact else " + ".join(length.text() for length in lengths)
 
 
 class _CaseCalculation:
@@ -383,7 +378,7 @@ class _CaseCalculation:
                 and sentence is not None
                 and lead is not None
                 and sentence.kind is not lead.kind
-                and _KIND_ORDER[sentence.kind] > _KIND_ORDER[lead.kind]
+                and sentence.rank()[0] > lead.rank()[0]
             ):
                 self.problem(
                     field,
@@ -522,14 +517,6 @@ class _CaseCalculation:
         else:
             reason = f"The longest period worked out for any single offence: {outcome.label}."
         return CaseNotification(overall, outcome.index, period_dict, reason)
-
-
-_KIND_ORDER = {
-    SentenceKind.CONDITIONAL_DISCHARGE: 0,
-    SentenceKind.FINE: 1,
-    SentenceKind.COMMUNITY_ORDER: 2,
-    SentenceKind.CUSTODY: 3,
-}
 
 
 def _is_custody(result: SentencingResult) -> bool:

@@ -137,13 +137,20 @@ class Duration:
         """
         if factor < 0:
             raise ValueError("a length cannot be scaled by a negative factor")
-        months = self.in_months() * factor
-        order = [Unit.YEARS, Unit.MONTHS, Unit.WEEKS, Unit.DAYS]
-        for unit in order[order.index(self.unit) :]:
-            amount = months / MONTHS_PER_UNIT[unit]
-            if amount.denominator == 1:
-                return Duration(int(amount), unit), True
-        return Duration(int(months / MONTHS_PER_UNIT[Unit.DAYS]), Unit.DAYS), False
+        return from_months(self.in_months() * factor, largest=self.unit)
+
+
+_UNITS_DOWN = (Unit.YEARS, Unit.MONTHS, Unit.WEEKS, Unit.DAYS)
+
+
+def from_months(months: Fraction, largest: Unit = Unit.YEARS) -> tuple[Duration, bool]:
+    """A length of `months` (convention above) in the largest whole unit from `largest` down, and
+    whether it is exact; when even days are not whole it is rounded down to the whole day."""
+    for unit in _UNITS_DOWN[_UNITS_DOWN.index(largest) :]:
+        amount = months / MONTHS_PER_UNIT[unit]
+        if amount.denominator == 1:
+            return Duration(int(amount), unit), True
+    return Duration(int(months / MONTHS_PER_UNIT[Unit.DAYS]), Unit.DAYS), False
 
 
 def compare(left: Duration, right: Duration) -> int:
