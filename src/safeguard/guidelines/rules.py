@@ -27,7 +27,9 @@ PLEA_2017_FACT = Fact(
 )
 PLEA_2007_FACT = Fact(
     Evidence.SECONDARY,
-    "Sentencing Guidelines Council, Reduction in Sentence for a Guilty Plea (2007), via a secondary source",
+    "Sentencing Guidelines Council, Reduction in Sentence for a Guilty Plea (revised 2007), via a "
+    "secondary source (Halsbury's Laws of England, Sentencing, para 565: one-tenth 'for a guilty plea "
+    "entered at the door of the court or after the trial has begun')",
 )
 
 
@@ -81,6 +83,10 @@ PLEA_2007_BANDS: dict[PleaStage, PleaBand] = {
     ),
     PleaStage.FIRST_DAY_OF_TRIAL: PleaBand(
         PleaStage.FIRST_DAY_OF_TRIAL, Fraction(1, 10), "plea at the door of the court: one-tenth"
+    ),
+    # The 2007 guideline puts a plea once the trial has begun in the same band as the door of the court.
+    PleaStage.DURING_TRIAL: PleaBand(
+        PleaStage.DURING_TRIAL, Fraction(1, 10), "plea after the trial has begun: up to one-tenth"
     ),
 }
 

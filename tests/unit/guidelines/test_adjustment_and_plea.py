@@ -193,17 +193,23 @@ def test_first_hearing_date_is_needed_after_june_2017() -> None:
     assert "chosen by it" in problem(problems, "required")
 
 
-def test_2007_figures_do_not_cover_a_plea_during_trial() -> None:
-    problems = refused(
-        images_request(
-            **POSSESSION_A,
-            offence_date="2016-01-10",
-            conviction_date="2016-09-01",
-            sentencing_date="2016-10-01",
-            plea={"stage": "during_trial"},
-        )
-    )
-    assert "allowed: after_first_stage, first_day_of_trial, first_stage" in problem(problems, "not_covered")
+def test_2007_guideline_allows_one_tenth_once_the_trial_has_begun() -> None:
+    """SGC 2007: one-tenth "at the door of the court or after the trial has begun" (Halsbury's para 565)."""
+    request = {
+        **POSSESSION_A,
+        "offence_date": "2016-01-10",
+        "conviction_date": "2016-09-01",
+        "sentencing_date": "2016-10-01",
+        "sentence_before_plea": custody("12m"),
+    }
+    result = ok(images_request(**request, plea={"stage": "during_trial"}))
+    assert result.plea.reduction == Fraction(1, 10)
+    assert result.plea.maximum == Fraction(1, 10)
+    assert "after the trial has begun" in result.plea.reason
+    assert "Sentencing Guidelines Council, 2007" in (result.plea.guideline or "")
+    # Less may be chosen, never more than the tenth.
+    problems = refused(images_request(**request, plea={"stage": "during_trial", "reduction": "1/4"}))
+    assert "allowed: 0 to one-tenth" in problem(problems, "above_maximum")
 
 
 def test_first_hearing_must_fit_between_offence_and_conviction() -> None:
