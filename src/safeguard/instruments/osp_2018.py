@@ -1,4 +1,9 @@
-"""OSP/C and OSP/I, 2018 generation: kept to re-score historical records; probabilities only, no bands."""
+"""OSP/C and OSP/I, 2018 generation: kept to re-score historical records; probabilities only, no bands.
+
+The coefficients, the first-match rules and the rule for women are read in the Ministry of Justice's
+RSR calculator (RSR_CALCULATOR_SOURCE), not in the HMPPS risk-actuarial service, which implements
+only the later generation.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,18 @@ from typing import Any
 from safeguard.instruments.ages import whole_years
 from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, ItemRule, TableInfo
 from safeguard.instruments.fields import MISSING, Field
-from safeguard.instruments.osp_common import HMPPS_SOURCE, OSP_FIELDS, SEXUAL_COUNTS
+from safeguard.instruments.osp_common import OSP_FIELDS, SEXUAL_COUNTS
 from safeguard.instruments.result import FieldError, ItemExplanation, Result
 
+RSR_CALCULATOR_SOURCE = (
+    "Ministry of Justice RSR calculator (github.com/noms-digital-studio/rsr-calculator, commit 4519bbb, "
+    "October 2018): lib/calculateOSPStaticScore.js, lib/calculateOffenderSexualProbability.js and "
+    "lib/calculateIndecentImageProbability.js"
+)
+# OSP/C only: the calculator gives a woman with a sexual history 1/193 for contact offending, and
+# 0 for images (calculateIndecentImageProbability returns 0 for anyone but a man with a sexual history).
 FEMALE_PROBABILITY = 1 / 193
+FEMALE_IMAGES_PROBABILITY = 0.0
 C_SLOPE = 0.2545385404
 C_INTERCEPT_YEAR_1 = -8.817398615
 C_INTERCEPT_YEAR_2 = -8.216503478
@@ -43,8 +56,8 @@ SEX_2018 = Field(
     "sex",
     "choice",
     "Sex",
-    "The person's sex as recorded for risk assessment. The 2018 predictors were built on men; a woman "
-    "with a sexual history is given the fixed probability 1/193.",
+    "The person's sex as recorded for risk assessment. The 2018 predictors were built on men; for a "
+    "woman with a sexual history OSP/C gives the fixed probability 1/193 and OSP/I gives 0.",
     choices=("male", "female"),
 )
 FIELDS_2018 = (
@@ -162,6 +175,7 @@ class _Osp2018(Instrument):
         return male_history, None
 
     def _female(self) -> Result:
+        """OSP/C's fixed probability for a woman with a sexual history (OSP/I overrides this)."""
         return self.result(
             band=None,
             points=None,
@@ -174,7 +188,7 @@ class _Osp2018(Instrument):
 
 
 _META_COMMON: dict[str, Any] = {
-    "source": HMPPS_SOURCE,
+    "source": RSR_CALCULATOR_SOURCE,
     "population": "Men with a sexual offending history assessed by HMPPS under the 2018 OSP generation.",
     "reassessment_months": None,
     "reassessment_note": "Historical generation: use only to reproduce or compare past assessments.",
@@ -201,10 +215,10 @@ class OspC2018(_Osp2018):
         tables=(
             TableInfo(
                 "points",
-                "points, year-1 and year-2 logistic curves",
+                "points, year-1 and year-2 logistic curves; 1/193 for a woman with a sexual history",
                 "verified",
-                "HMPPS open-source implementation (code)",
-                HMPPS_SOURCE,
+                "RSR calculator (Ministry of Justice open-source code, 2018)",
+                RSR_CALCULATOR_SOURCE,
                 "2018",
             ),
         ),
@@ -334,18 +348,34 @@ class OspI2018(_Osp2018):
         tables=(
             TableInfo(
                 "rules",
-                "first-match rules with year-1 and year-2 probabilities",
+                "first-match rules with year-1 and year-2 probabilities; 0 for a woman",
                 "verified",
-                "HMPPS open-source implementation (code)",
-                HMPPS_SOURCE,
+                "RSR calculator (Ministry of Justice open-source code, 2018)",
+                RSR_CALCULATOR_SOURCE,
                 "2018",
             ),
         ),
         not_for=("current assessments (use OSP/IIC)", "showing a band: no official bands were found"),
         points_range=None,
-        known_limits=("Probabilities only: no official bands for this generation.",),
+        known_limits=(
+            "Probabilities only: no official bands for this generation.",
+            "A woman with a sexual history gets 0 (not scored): the source model has no images rule for women.",
+        ),
         **_META_COMMON,
     )
+
+    def _female(self) -> Result:
+        return self.not_applicable(
+            "OSP/I was built on men: the source model gives a woman with a sexual history 0 in both years.",
+            probability=FEMALE_IMAGES_PROBABILITY,
+            items=(
+                ItemExplanation("sex", "female", None, "a woman with a sexual history: 0 in both years"),
+            ),
+            extras={
+                "probability_year_1": FEMALE_IMAGES_PROBABILITY,
+                "probability_year_2": FEMALE_IMAGES_PROBABILITY,
+            },
+        )
 
     def evaluate(self, data: Mapping[str, object], ctx: Context, errors: list[FieldError]) -> Result:
         values = self.fieldset.read(data, errors)

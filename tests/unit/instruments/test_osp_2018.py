@@ -136,11 +136,28 @@ def test_osp_i_rules(counts: tuple[int, ...], year_1: float, year_2: float) -> N
     assert (result.extras["probability_year_1"], result.extras["probability_year_2"]) == (year_1, year_2)
 
 
-@pytest.mark.parametrize("instrument", ["osp-c-2018", "osp-i-2018"])
-def test_female_with_sexual_history_gets_one_in_193(instrument: str) -> None:
-    result = registry.score(instrument, {"sex": "female", "has_ever_committed_sexual_offence": True})
+def test_woman_with_sexual_history_gets_one_in_193_from_osp_c() -> None:
+    result = registry.score("osp-c-2018", {"sex": "female", "has_ever_committed_sexual_offence": True})
     assert result.probability == FEMALE_PROBABILITY == 1 / 193
     assert result.extras["probability_year_1"] == 1 / 193
+
+
+def test_woman_with_sexual_history_gets_zero_from_osp_i() -> None:
+    """The RSR calculator's calculateIndecentImageProbability returns [0, 0] for a woman (not 1/193)."""
+    result = registry.score("osp-i-2018", {"sex": "female", "has_ever_committed_sexual_offence": True})
+    assert result.errors == ()
+    assert result.probability == 0.0
+    assert (result.extras["probability_year_1"], result.extras["probability_year_2"]) == (0.0, 0.0)
+    assert result.band == "not_applicable"
+    assert "0 in both years" in (result.not_applicable_reason or "")
+
+
+@pytest.mark.parametrize("instrument", ["osp-c-2018", "osp-i-2018"])
+def test_2018_generation_cites_the_rsr_calculator(instrument: str) -> None:
+    meta = registry.metadata(instrument)
+    assert "noms-digital-studio/rsr-calculator" in meta.source
+    assert all("rsr-calculator" in table.source for table in meta.tables)
+    assert "risk-actuarial" not in meta.source
 
 
 def test_sentence_before_age_10_is_refused() -> None:
