@@ -266,7 +266,9 @@ class Static99R(Instrument):
         points_range=(-3, 12),
         gives_probability=False,
         known_limits=(
-            "Discrimination is moderate: AUC about .68 to .80 across studies.",
+            "Discrimination is moderate. The AUC figures .80 and .68 are not a spread across studies: "
+            "in the source they come from one study, .80 where the files were complete and .68 where "
+            "they were incomplete, so a score from incomplete files is less accurate.",
             "Per-score recidivism rates are not available here; only the median score 2 has reference "
             "rates (4.58% at 5 years, 7.20% at 10 years in routine samples, Lee & Hanson 2021).",
             "Percentile ranks are shown only for totals -3 to 1.",

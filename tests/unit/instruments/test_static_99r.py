@@ -222,3 +222,12 @@ def test_all_bad_fields_reported_together() -> None:
         ("stranger_victims", "wrong_type"),
         ("prior_sentencing_dates", "wrong_type"),
     }
+
+
+def test_accuracy_limit_describes_the_study_not_a_range_across_studies() -> None:
+    """In the source, AUC .80 against .68 compares complete with incomplete files in one study."""
+    limits = " ".join(registry.metadata("static-99r").known_limits)
+    assert "across studies" not in limits.replace("not a spread across studies", "")
+    assert "one study" in limits
+    assert ".80 where the files were complete" in limits
+    assert ".68 where they were incomplete" in limits
