@@ -189,3 +189,18 @@ def test_no_table_for_the_s13_guideline() -> None:
     notification = result.notification.period
     assert notification is not None
     assert notification.period_months == 60  # 10 years halved for a person under 18
+
+
+def test_category_c_production_starting_point_is_flagged_as_unconfirmed() -> None:
+    """18 weeks within a range up to 3 years looked like a slip for 18 months. Secondary sources
+    confirm the 3-year top and none gives 18 months, so the cell stays as transcribed, candidate,
+    and its warning says which part is unconfirmed."""
+    result = ok(
+        images_request(harm_factors=[IMAGE_HARM["C"]], culpability_factors=[IMAGE_COLUMN["production"]])
+    )
+    assert result.table.starting_point is not None
+    assert result.table.starting_point.text() == "18 weeks' custody"
+    cell_warning = next(w for w in result.warnings if w.startswith("Starting point and range"))
+    assert "candidate value" in cell_warning
+    assert "3 years' custody agrees with secondary sources" in cell_warning
+    assert "18 weeks is kept as transcribed and unconfirmed" in cell_warning
