@@ -110,13 +110,19 @@ class Feed:
     """A composite's input that another instrument's result can fill.
 
     When `required` is true and the input is not given directly, the component is scored
-    automatically; otherwise it is used only when it is scored in the same request.
+    automatically; otherwise it is used only when it is scored in the same request. `when`, if
+    given, limits the feed to the inputs it accepts (for example one generation of a composite):
+    for other inputs the component is neither scored nor fed.
     """
 
     component: str
     field: str
     extract: Callable[[Result], Scalar]
     required: bool
+    when: Callable[[Mapping[str, object]], bool] | None = None
+
+    def applies(self, data: Mapping[str, object]) -> bool:
+        return self.when is None or self.when(data)
 
 
 @dataclass(frozen=True, slots=True)

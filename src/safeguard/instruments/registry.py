@@ -137,7 +137,7 @@ def _closure(requested: Iterable[str], data: Mapping[str, object]) -> set[str]:
             continue
         needed.add(instrument_id)
         for feed in get(instrument_id).feeds:
-            if feed.required and not _given(data, feed.field):
+            if feed.required and feed.applies(data) and not _given(data, feed.field):
                 pending.append(feed.component)
     return needed
 
@@ -231,7 +231,7 @@ def score_many(
         warnings: list[str] = []
         for feed in instrument.feeds:
             component = results.get(feed.component)
-            if component is None:
+            if component is None or not feed.applies(data):
                 continue
             if _given(data, feed.field):
                 value = feed.extract(component) if component.ok else None

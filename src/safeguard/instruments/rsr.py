@@ -1,4 +1,11 @@
-"""RSR: risk of serious recidivism, the sum of serious violence, OSP/DC and OSP/IIC percentages."""
+"""RSR: risk of serious recidivism, the sum of serious violence, OSP/DC and images-predictor percentages.
+
+Generation 1 adds OSP/IIC; generation 2 (the combined serious reoffending predictor, CSRP) adds the
+generation-2 images and indirect-contact predictor, IIC-SRP, which scores some people differently
+(0 rather than 0.281% when neither non-contact nor contact-adult sanctions are recorded). As the HMPPS
+service does in both generations, each component is a percentage rounded half up to two decimals
+before the components are added.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +24,14 @@ BANDS = {
     1: ((6.9, "high"), (3.0, "medium"), (0.0, "low")),
     2: ((6.9, "very_high"), (3.0, "high"), (1.0, "medium"), (0.0, "low")),
 }
-COMPONENT_NAMES = {"osp-dc": "OSP/DC", "osp-iic": "OSP/IIC"}
+COMPONENT_NAMES = {"osp-dc": "OSP/DC", "osp-iic": "OSP/IIC", "iic-srp": "IIC-SRP"}
+# The images component of each generation: the other one is not part of that generation's sum.
+IMAGES_FIELD = {1: "osp_iic_percent", 2: "iic_srp_percent"}
+SUM_SOURCE = (
+    "HMPPS ARNS risk-actuarial service: generation 1 RSRRiskProducerService (commit 66f6739) and "
+    "generation 2 CombinedSeriousReoffendingPredictorTransformationHelper (commit f2bbd06), each "
+    "component as a percentage rounded half up to 2 decimals, then summed"
+)
 
 
 def band_for_percent(percent: float, generation: int = 1) -> str:
@@ -27,10 +41,32 @@ def band_for_percent(percent: float, generation: int = 1) -> str:
     raise ValueError(f"RSR percent must be 0 or more, got {percent}")
 
 
+def round_half_up(value: float) -> float:
+    """A percentage rounded half up to two decimals, as the HMPPS service rounds each component."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
 def round_percent(value: float) -> float:
     """Round half up to two decimals, as a person would, then clamp to the published range."""
-    rounded = float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-    return min(MAX_PERCENT, max(0.0, rounded))
+    return min(MAX_PERCENT, max(0.0, round_half_up(value)))
+
+
+def _generation(data: Mapping[str, object]) -> int:
+    """The band generation asked for, read leniently: anything but 2 is generation 1 (validation
+    reports a bad value separately)."""
+    return 2 if data.get("generation") == 2 and data.get("generation") is not True else 1
+
+
+def _generation_1(data: Mapping[str, object]) -> bool:
+    return _generation(data) == 1
+
+
+def _generation_2(data: Mapping[str, object]) -> bool:
+    return _generation(data) == 2
+
+
+def _rounded(value: float, rounded: float) -> str:
+    return "" if value == rounded else f"; {rounded} after rounding to 2 decimals"
 
 
 def _percent_of(result: Result) -> Scalar:
@@ -53,11 +89,12 @@ class Rsr(Instrument):
         tables=(
             TableInfo(
                 "sum",
-                "sum of components, female adjustment 0.38%, rounding and clamp to 0-99.99",
+                "sum of components (generation 1 with OSP/IIC, generation 2 with IIC-SRP), each rounded "
+                "half up to 2 decimals; female adjustment 0.38%; rounding and clamp to 0-99.99",
                 "verified",
-                "HMPPS ARNS risk-actuarial service and the RSR calculator",
+                SUM_SOURCE,
                 HMPPS_SOURCE,
-                "1",
+                "1 and 2",
             ),
             TableInfo(
                 "bands",
@@ -81,14 +118,17 @@ class Rsr(Instrument):
         gives_probability=True,
         known_limits=(
             "The serious non-sexual violence percentage is an input here: this engine does not compute it.",
-            "Generation 2 bands are applied to the same components (OSP/DC and generation 1 OSP/IIC).",
+            "Generation 1 adds OSP/IIC; generation 2 adds IIC-SRP, the generation-2 images and indirect "
+            "contact predictor, which gives 0 where OSP/IIC gives 0.281% (no image, contact child, or both "
+            "non-contact and contact adult sanctions) and 0 for a woman.",
         ),
-        depends_on=("osp-dc", "osp-iic"),
+        depends_on=("osp-dc", "osp-iic", "iic-srp"),
         extra_keys=("percent", "generation"),
         item_titles=(
             ("serious_non_sexual_violence_percent", "Serious non-sexual violence (%)"),
             ("osp_dc_percent", "OSP/DC (%)"),
             ("osp_iic_percent", "OSP/IIC (%)"),
+            ("iic_srp_percent", "IIC-SRP (%)"),
             ("female_sexual_history_adjustment", "Adjustment for a woman with a sexual history"),
         ),
     )
@@ -109,7 +149,15 @@ class Rsr(Instrument):
         _percent_field(
             "osp_iic_percent",
             "OSP/IIC (%)",
-            "OSP/IIC probability in percent. Leave out to have it computed from the OSP inputs.",
+            "Generation 1 only: OSP/IIC probability in percent. Leave out to have it computed from the "
+            "OSP inputs.",
+            required=False,
+        ),
+        _percent_field(
+            "iic_srp_percent",
+            "IIC-SRP (%)",
+            "Generation 2 only: IIC-SRP (images and indirect contact, generation 2) probability in "
+            "percent. Leave out to have it computed from the OSP inputs.",
             required=False,
         ),
         SEX,
@@ -128,12 +176,15 @@ class Rsr(Instrument):
     )
     feeds = (
         Feed("osp-dc", "osp_dc_percent", _percent_of, required=True),
-        Feed("osp-iic", "osp_iic_percent", _percent_of, required=True),
+        Feed("osp-iic", "osp_iic_percent", _percent_of, required=True, when=_generation_1),
+        Feed("iic-srp", "iic_srp_percent", _percent_of, required=True, when=_generation_2),
     )
 
     def evaluate(self, data: Mapping[str, object], ctx: Context, errors: list[FieldError]) -> Result:
         values = self.fieldset.read(data, errors)
-        for feed in self.feeds:
+        generation = values["generation"] or 1
+        feeds = tuple(feed for feed in self.feeds if feed.applies(values))
+        for feed in feeds:
             if (
                 values[feed.field] is None
                 and feed.field not in ctx.failed_feeds
@@ -149,20 +200,38 @@ class Rsr(Instrument):
                         f"with the {name} inputs so it is computed",
                     )
                 )
+        other = IMAGES_FIELD[3 - generation] if generation in IMAGES_FIELD else None
+        if other is not None and values[other] is not None:
+            errors.append(
+                FieldError(
+                    other,
+                    "wrong_generation",
+                    f"{other} is the images predictor of generation {3 - generation}; generation "
+                    f"{generation} adds {IMAGES_FIELD[generation]} instead: leave {other} out",
+                )
+            )
         if errors:
             return self.error_result(errors)
-        generation = values["generation"] or 1
         female_history = values["sex"] == "female" and values["has_ever_committed_sexual_offence"] is True
+        violence = round_half_up(values["serious_non_sexual_violence_percent"])
+        components = [(feed, round_half_up(values[feed.field])) for feed in feeds]
         parts = [
             explain(
                 "serious_non_sexual_violence_percent",
                 values["serious_non_sexual_violence_percent"],
                 None,
-                "serious non-sexual violence percentage, given",
+                "serious non-sexual violence percentage, given" + _rounded(
+                    values["serious_non_sexual_violence_percent"], violence
+                ),
             ),
             *(
-                explain(feed.field, values[feed.field], None, self._provenance(feed, ctx))
-                for feed in self.feeds
+                explain(
+                    feed.field,
+                    values[feed.field],
+                    None,
+                    self._provenance(feed, ctx) + _rounded(values[feed.field], percent),
+                )
+                for feed, percent in components
             ),
             explain(
                 "female_sexual_history_adjustment",
@@ -174,9 +243,8 @@ class Rsr(Instrument):
             ),
         ]
         raw = (
-            values["serious_non_sexual_violence_percent"]
-            + values["osp_dc_percent"]
-            + values["osp_iic_percent"]
+            violence
+            + sum(percent for _feed, percent in components)
             + (FEMALE_SEXUAL_HISTORY_PERCENT if female_history else 0.0)
         )
         percent = round_percent(raw)

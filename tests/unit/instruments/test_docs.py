@@ -26,6 +26,7 @@ ERROR_CODES = (
     "inconsistent",
     "too_many_missing",
     "component_error",
+    "wrong_generation",
 )
 
 

@@ -199,7 +199,7 @@ def test_a_value_given_directly_wins_and_a_difference_is_reported() -> None:
 
 
 def test_declared_dependencies() -> None:
-    assert registry.metadata("rsr").depends_on == ("osp-dc", "osp-iic")
+    assert registry.metadata("rsr").depends_on == ("osp-dc", "osp-iic", "iic-srp")
     assert registry.metadata("pni").depends_on == ("osp-dc", "osp-iic", "rsr")
     assert registry.topological_order(["pni", "rsr", "osp-iic", "osp-dc"]) == [
         "osp-dc",

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from safeguard.instruments import registry
+from safeguard.instruments.osp_common import SEXUAL_COUNTS
 from safeguard.instruments.rsr import band_for_percent, round_percent
 
 from .conftest import AS_OF, osp_row
@@ -79,7 +80,11 @@ def test_generation_2_is_a_version_option() -> None:
     result = registry.score(
         "rsr",
         direct(
-            serious_non_sexual_violence_percent=1.0, osp_dc_percent=0.5, osp_iic_percent=0.2, generation=2
+            serious_non_sexual_violence_percent=1.0,
+            osp_dc_percent=0.5,
+            osp_iic_percent=None,
+            iic_srp_percent=0.2,
+            generation=2,
         ),
     )
     assert (result.band, result.thresholds_version, result.extras["generation"]) == (
@@ -93,6 +98,60 @@ def test_generation_2_is_a_version_option() -> None:
         ).band
         == "low"
     )
+
+
+# One non-contact sexual sanction and nothing else sexual: OSP/IIC's last rule gives 0.281%, while
+# IIC-SRP gives 0 unless both non-contact and contact-adult sanctions are recorded (HMPPS ARNS,
+# ImagesAndIndirectContactSexualReoffendingPredictorTransformationHelper). OSP/DC: 29 points, 1.80%.
+NON_CONTACT_ONLY = osp_row(
+    **dict(zip(SEXUAL_COUNTS, (0, 0, 1, 0), strict=True)),
+    total_sanctions=3,
+    date_of_most_recent_sexual_offence="2020-03-01",
+    date_at_start_of_followup="2021-01-01",
+    current_offence_against_stranger=True,
+)
+
+
+def test_generation_2_adds_iic_srp_not_the_generation_1_osp_iic() -> None:
+    data = {**NON_CONTACT_ONLY, "serious_non_sexual_violence_percent": 1.0}
+    first = registry.score_many(["rsr"], {**data, "generation": 1}, today=AS_OF)
+    second = registry.score_many(["rsr"], {**data, "generation": 2}, today=AS_OF)
+    assert list(first) == ["osp-dc", "osp-iic", "rsr"]
+    assert list(second) == ["osp-dc", "iic-srp", "rsr"]
+    assert first["osp-iic"].probability == 0.00281
+    assert second["iic-srp"].probability == 0.0
+    # 1.00 + 1.80 + 0.28 = 3.08 in generation 1; generation 2 adds IIC-SRP's 0: 2.80, medium. Before
+    # the fix generation 2 also added 0.28, giving 3.08 and the band "high".
+    assert first["rsr"].extras["percent"] == 3.08
+    assert (second["rsr"].extras["percent"], second["rsr"].band) == (2.80, "medium")
+    rules = {item.name: item.rule for item in second["rsr"].items}
+    assert "IIC-SRP percentage computed" in rules["iic_srp_percent"]
+    assert "osp_iic_percent" not in rules
+
+
+def test_each_generation_refuses_the_other_generations_images_percentage() -> None:
+    gen2 = registry.get("rsr").score(direct(generation=2))
+    assert [(e.field, e.code) for e in gen2.errors] == [
+        ("iic_srp_percent", "missing"),
+        ("osp_iic_percent", "wrong_generation"),
+    ]
+    assert "generation 2 adds iic_srp_percent instead" in gen2.errors[1].message
+    gen1 = registry.get("rsr").score(direct(iic_srp_percent=0.2))
+    assert [(e.field, e.code) for e in gen1.errors] == [("iic_srp_percent", "wrong_generation")]
+
+
+def test_each_component_is_rounded_to_two_decimals_before_adding() -> None:
+    """The HMPPS service rounds each component half up to 2 decimals, then adds (2.012 would give 2.01)."""
+    result = registry.score(
+        "rsr", direct(serious_non_sexual_violence_percent=1.004, osp_dc_percent=1.004, osp_iic_percent=0.004)
+    )
+    assert result.extras["percent"] == 2.00
+    rules = {item.name: item.rule for item in result.items}
+    assert "1.0 after rounding to 2 decimals" in rules["osp_dc_percent"]
+    halves = registry.score(
+        "rsr", direct(serious_non_sexual_violence_percent=1.005, osp_dc_percent=1.005, osp_iic_percent=0.0)
+    )
+    assert halves.extras["percent"] == 2.02
 
 
 def test_female_with_sexual_history_adds_038() -> None:
@@ -134,6 +193,14 @@ def test_standalone_instrument_needs_the_percentages() -> None:
     assert {(e.field, e.code) for e in result.errors} == {
         ("osp_dc_percent", "missing"),
         ("osp_iic_percent", "missing"),
+    }
+    second = registry.get("rsr").score(
+        {"serious_non_sexual_violence_percent": 2, "sex": "male", "has_ever_committed_sexual_offence": False,
+         "generation": 2}
+    )
+    assert {(e.field, e.code) for e in second.errors} == {
+        ("osp_dc_percent", "missing"),
+        ("iic_srp_percent", "missing"),
     }
 
 

@@ -85,7 +85,11 @@ def test_composite_schema_lists_component_inputs() -> None:
     schema = registry.input_schema("rsr")
     assert schema["properties"]["total_sanctions"]["x-component"] == "osp-dc"
     assert "total_sanctions" not in schema["required"]
-    assert schema["x-safeguard"]["feeds"] == {"osp_dc_percent": "osp-dc", "osp_iic_percent": "osp-iic"}
+    assert schema["x-safeguard"]["feeds"] == {
+        "osp_dc_percent": "osp-dc",
+        "osp_iic_percent": "osp-iic",
+        "iic_srp_percent": "iic-srp",
+    }
     assert (
         errors(schema, {**registry.example_input("osp-dc"), "serious_non_sexual_violence_percent": 1.0}) == []
     )
