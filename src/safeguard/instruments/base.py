@@ -169,6 +169,18 @@ class ItemRule(dict[Any, ItemExplanation]):
     # `rule.explain(answer)` is the dict lookup itself, so a cached answer never enters Python code.
     explain = dict.__getitem__
 
+    @classmethod
+    def yes_no_or_count(
+        cls, name: str, score: Callable[[Any], tuple[int | None, str]]
+    ) -> tuple[ItemRule, ItemRule]:
+        """Rules for an item answered yes/no or with a count: index [0] for a count, [1] for
+        true/false, chosen with `rules[answer.__class__ is bool][answer]`.
+
+        One cache cannot serve both, because true == 1 and false == 0 as dict keys: a count of 1
+        would come back shown as true (or the reverse).
+        """
+        return cls(name, score), cls(name, score)
+
 
 def _answer(value: Any) -> Scalar:
     if isinstance(value, date):

@@ -216,21 +216,31 @@ def _csv_fields(instrument: Instrument) -> dict[str, Field]:
     return known
 
 
+def _boolean_cell(text: str) -> object:
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    return text
+
+
+def _yes_no_or_count_cell(text: str) -> object:
+    """Digits are a count (so "1" is one, not yes); words are yes or no."""
+    try:
+        return int(text)
+    except ValueError:
+        return _boolean_cell(text)
+
+
 def _cell_converter(spec: Field | None) -> Callable[[str], object]:
     """Text to a typed value; text that does not fit is passed on unchanged so validation can name it."""
     if spec is None or spec.kind in ("date", "choice"):
         return lambda text: text.strip()
+    if spec.yes_no_or_count:
+        return _yes_no_or_count_cell
     if spec.kind == "boolean":
-
-        def boolean(text: str) -> object:
-            lowered = text.strip().lower()
-            if lowered in _TRUE:
-                return True
-            if lowered in _FALSE:
-                return False
-            return text
-
-        return boolean
+        return _boolean_cell
     if spec.kind == "integer":
 
         def integer(text: str) -> object:

@@ -52,6 +52,12 @@ YES_NO_ITEMS = (
     ),
 )
 CPORT_ITEMS = ("age_at_investigation", *(name for name, _, _ in YES_NO_ITEMS))
+# Yes/no items that can also be answered with a count (1 or more is yes): what is counted.
+COUNTED = {
+    "prior_criminal_history": "the number of prior offences",
+    "any_contact_sexual_offending": "the number of contact sexual offences",
+    "failure_on_conditional_release": "the number of failures",
+}
 
 CASIC_ITEMS = (
     ("casic_never_married", "CASIC: never married", "True if the person has never been married."),
@@ -182,9 +188,13 @@ class Cport(Instrument):
                 name,
                 "boolean",
                 title,
-                f"{text} Null if not known (at most one CPORT item may be missing).",
+                (f"{text[:-1]} (or give {COUNTED[name]})." if name in COUNTED else text)
+                + " Null if not known (at most one CPORT item may be missing).",
                 required=False,
                 nullable=True,
+                minimum=0 if name in COUNTED else None,
+                maximum=999 if name in COUNTED else None,
+                yes_no_or_count=name in COUNTED,
             )
             for name, title, text in YES_NO_ITEMS
         ),
@@ -196,9 +206,17 @@ class Cport(Instrument):
 
     def __init__(self) -> None:
         super().__init__()
+        # Each item as [count rules, yes/no rules], picked by `answer.__class__ is bool`: true == 1 as
+        # a dict key, so one cache would show a count of 1 as "true". Items without counts share one.
+        age = ItemRule("age_at_investigation", _age)
         self._rules = (
-            ItemRule("age_at_investigation", _age),
-            *(ItemRule(name, _yes_no(title)) for name, title, _ in YES_NO_ITEMS),
+            (age, age),
+            *(
+                ItemRule.yes_no_or_count(name, _yes_no(title))
+                if name in COUNTED
+                else (ItemRule(name, _yes_no(title)),) * 2
+                for name, title, _ in YES_NO_ITEMS
+            ),
         )
 
     def evaluate(self, data: Mapping[str, object], ctx: Context, errors: list[FieldError]) -> Result:
@@ -230,7 +248,10 @@ class Cport(Instrument):
             return self.not_applicable(
                 f"The person was {age} at the index investigation; CPORT is for adults.", extras=extras
             )
-        items = tuple(rule.explain(values[name]) for rule, name in zip(self._rules, CPORT_ITEMS, strict=True))
+        items = tuple(
+            rules[values[name].__class__ is bool][values[name]]
+            for rules, name in zip(self._rules, CPORT_ITEMS, strict=True)
+        )
         points = sum(item.points or 0 for item in items)
         warnings = []
         if missing:

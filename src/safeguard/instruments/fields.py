@@ -41,6 +41,11 @@ class Field:
     `required` means the key must be present; `nullable` means null is an accepted answer
     (for example "not known" or "does not apply"). A field that is neither required nor given
     takes `default`.
+
+    `yes_no_or_count` marks a yes/no item that can also be answered with a count (a boolean that
+    takes "how many", or a count that takes plain yes/no): both true/false and a whole number from
+    `minimum` to `maximum` are accepted and kept as given; a count of 1 or more means yes. `kind`
+    stays the form's own way of asking it (boolean: yes/no; integer: a number box).
     """
 
     name: str
@@ -53,10 +58,21 @@ class Field:
     maximum: float | None = None
     choices: tuple[str | int, ...] = ()
     default: Any = None
+    yes_no_or_count: bool = False
+
+    def __post_init__(self) -> None:
+        if self.yes_no_or_count and (
+            self.kind not in ("boolean", "integer") or self.minimum is None or self.maximum is None
+        ):
+            raise ValueError(
+                f"{self.name}: a yes/no-or-count field is boolean or integer, with a count range"
+            )
 
     def allowed_text(self) -> str:
         """Plain words for what this field accepts, used in every error message about it."""
-        if self.kind == "boolean":
+        if self.yes_no_or_count:
+            text = f"true or false, or a count (a whole number from {_num(self.minimum)} to {_num(self.maximum)})"
+        elif self.kind == "boolean":
             text = "true or false"
         elif self.kind == "date":
             text = "a date written YYYY-MM-DD"
@@ -78,14 +94,20 @@ class Field:
             base = {"type": "string", "format": "date"}
         elif self.kind == "choice":
             base = {"type": "string"}
+        elif self.yes_no_or_count:
+            # The type list is JSON Schema's anyOf over the two types; the form reads the first as
+            # the way to ask, and minimum/maximum apply to the count only.
+            base = {"type": ["boolean", "integer"] if self.kind == "boolean" else ["integer", "boolean"]}
         else:
             base = {"type": self.kind}
         if self.nullable:
-            base["type"] = [base["type"], "null"]
+            base["type"] = (
+                [*base["type"], "null"] if isinstance(base["type"], list) else [base["type"], "null"]
+            )
         prop: dict[str, Any] = {"title": self.title, "description": self.description, **base}
         if self.choices:
             prop["enum"] = [*self.choices, None] if self.nullable else list(self.choices)
-        if self.kind in ("integer", "number") and not self.choices:
+        if (self.kind in ("integer", "number") or self.yes_no_or_count) and not self.choices:
             if self.minimum is not None:
                 prop["minimum"] = _num(self.minimum)
             if self.maximum is not None:
@@ -107,6 +129,13 @@ def _show(value: object) -> str:
 
 
 def _integer_converter(spec: Field) -> Callable[[object], object]:
+    if spec.yes_no_or_count:
+        return _yes_no_or_count_converter(spec)
+    return _whole_number(spec)
+
+
+def _whole_number(spec: Field) -> Callable[[object], object]:
+    """Whole numbers within the field's range; the messages use the field's own allowed text."""
     low = spec.minimum if spec.minimum is not None else -math.inf
     high = spec.maximum if spec.maximum is not None else math.inf
     choices = frozenset(spec.choices)
@@ -148,7 +177,20 @@ def _number_converter(spec: Field) -> Callable[[object], object]:
     return convert
 
 
+def _yes_no_or_count_converter(spec: Field) -> Callable[[object], object]:
+    count = _whole_number(spec)
+
+    def convert(value: object) -> object:
+        if value is True or value is False:
+            return value
+        return count(value)
+
+    return convert
+
+
 def _boolean_converter(spec: Field) -> Callable[[object], object]:
+    if spec.yes_no_or_count:
+        return _yes_no_or_count_converter(spec)
     name = spec.name
 
     def convert(value: object) -> object:
@@ -295,6 +337,8 @@ def _slow_path(
 
 def _fast_test(spec: Field, var: str, i: int) -> str:
     """A Python condition that is true only for values the field accepts exactly as they are."""
+    if spec.yes_no_or_count:
+        return f"{var} is True or {var} is False or ({var}.__class__ is int and LO{i} <= {var} <= HI{i})"
     if spec.kind == "boolean":
         return f"{var} is True or {var} is False"
     if spec.kind == "choice":

@@ -368,9 +368,7 @@ class OspI2018(_Osp2018):
         return self.not_applicable(
             "OSP/I was built on men: the source model gives a woman with a sexual history 0 in both years.",
             probability=FEMALE_IMAGES_PROBABILITY,
-            items=(
-                ItemExplanation("sex", "female", None, "a woman with a sexual history: 0 in both years"),
-            ),
+            items=(ItemExplanation("sex", "female", None, "a woman with a sexual history: 0 in both years"),),
             extras={
                 "probability_year_1": FEMALE_IMAGES_PROBABILITY,
                 "probability_year_2": FEMALE_IMAGES_PROBABILITY,

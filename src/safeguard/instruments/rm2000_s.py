@@ -163,13 +163,23 @@ class Rm2000S(Instrument):
             maximum=999,
         ),
         Field(
-            "male_victim", "boolean", "Any male victim", "True if any sexual offence involved a male victim."
+            "male_victim",
+            "boolean",
+            "Any male victim",
+            "True if any sexual offence involved a male victim (or give the number of male victims).",
+            minimum=0,
+            maximum=999,
+            yes_no_or_count=True,
         ),
         Field(
             "stranger_victim",
             "boolean",
             "Any stranger victim",
-            "True if any sexual offence involved a victim who was a stranger to the person.",
+            "True if any sexual offence involved a victim who was a stranger to the person (or give the "
+            "number of such victims).",
+            minimum=0,
+            maximum=999,
+            yes_no_or_count=True,
         ),
         Field(
             "never_married",
@@ -181,7 +191,11 @@ class Rm2000S(Instrument):
             "non_contact_sexual_offence",
             "boolean",
             "Any non-contact sexual offence",
-            "True if the person has a conviction for a non-contact sexual offence (for example exposure).",
+            "True if the person has a conviction for a non-contact sexual offence (for example exposure), "
+            "or give the number of such convictions.",
+            minimum=0,
+            maximum=999,
+            yes_no_or_count=True,
         ),
     )
 
@@ -190,7 +204,10 @@ class Rm2000S(Instrument):
         self._age = ItemRule("age_at_assessment", _age_item)
         self._sexual = ItemRule("sexual_appearances", _sexual_appearances)
         self._criminal = ItemRule("criminal_appearances", _criminal_appearances)
-        self._factors = tuple(ItemRule(name, _factor(name.replace("_", " "))) for name in FACTORS)
+        # [0] explains a count, [1] true/false: never_married is yes/no only, so it never takes [0].
+        self._factors = tuple(
+            ItemRule.yes_no_or_count(name, _factor(name.replace("_", " "))) for name in FACTORS
+        )
 
     def evaluate(self, data: Mapping[str, object], ctx: Context, errors: list[FieldError]) -> Result:
         values = self.fieldset.read(data, errors)
@@ -218,7 +235,8 @@ class Rm2000S(Instrument):
         )
         step1 = sum(item.points or 0 for item in step1_items)
         factor_items = tuple(
-            rule.explain(values[name]) for rule, name in zip(self._factors, FACTORS, strict=True)
+            rules[values[name].__class__ is bool][values[name]]
+            for rules, name in zip(self._factors, FACTORS, strict=True)
         )
         factors = sum(1 for name in FACTORS if values[name])
         first = step1_category(step1)

@@ -220,9 +220,8 @@ class Rsr(Instrument):
                 "serious_non_sexual_violence_percent",
                 values["serious_non_sexual_violence_percent"],
                 None,
-                "serious non-sexual violence percentage, given" + _rounded(
-                    values["serious_non_sexual_violence_percent"], violence
-                ),
+                "serious non-sexual violence percentage, given"
+                + _rounded(values["serious_non_sexual_violence_percent"], violence),
             ),
             *(
                 explain(

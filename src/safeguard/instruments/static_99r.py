@@ -68,6 +68,13 @@ def _yes_no(*, scores_when: bool) -> Any:
     return score
 
 
+def _yes_or_count(answer: bool | int) -> tuple[int, str]:
+    """An item worth 1 point for "yes", given as true/false or as a count (1 or more is yes)."""
+    if answer.__class__ is bool:
+        return (1 if answer else 0), "1 if yes, else 0"
+    return (1 if answer >= 1 else 0), "1 if 1 or more, else 0"
+
+
 def _count_item(threshold: int) -> Any:
     rule = f"1 if {threshold} or more, else 0"
 
@@ -126,13 +133,21 @@ FIELDS = (
         "index_non_sexual_violence",
         "boolean",
         "Index non-sexual violence",
-        "True if the index sentencing occasion included a separate conviction for non-sexual violence.",
+        "True if the index sentencing occasion included a separate conviction for non-sexual violence "
+        "(or give the number of such convictions).",
+        minimum=0,
+        maximum=999,
+        yes_no_or_count=True,
     ),
     Field(
         "prior_non_sexual_violence",
         "boolean",
         "Prior non-sexual violence",
-        "True if the person has any conviction for non-sexual violence before the index sentencing occasion.",
+        "True if the person has any conviction for non-sexual violence before the index sentencing "
+        "occasion (or give the number of such convictions).",
+        minimum=0,
+        maximum=999,
+        yes_no_or_count=True,
     ),
     Field(
         "prior_sex_offence_charges",
@@ -165,28 +180,41 @@ FIELDS = (
         "non_contact_sex_offence_convictions",
         "integer",
         "Convictions for non-contact sex offences",
-        "Number of convictions for non-contact sexual offences (for example exposure or voyeurism), "
-        "as the coding rules count them.",
+        "Any convictions for non-contact sexual offences (for example exposure or voyeurism), as the "
+        "coding rules count them: the number of such convictions, or yes/no (true or false) as on the "
+        "coding form.",
         minimum=0,
         maximum=999,
+        yes_no_or_count=True,
     ),
     Field(
         "unrelated_victims",
         "boolean",
         "Any unrelated victims",
-        "True if any victim of a sexual offence was unrelated to the person, as the coding rules define it.",
+        "True if any victim of a sexual offence was unrelated to the person, as the coding rules define "
+        "it (or give the number of such victims).",
+        minimum=0,
+        maximum=999,
+        yes_no_or_count=True,
     ),
     Field(
         "stranger_victims",
         "boolean",
         "Any stranger victims",
-        "True if any victim of a sexual offence was a stranger to the person, as the coding rules define it.",
+        "True if any victim of a sexual offence was a stranger to the person, as the coding rules define "
+        "it (or give the number of such victims).",
+        minimum=0,
+        maximum=999,
+        yes_no_or_count=True,
     ),
     Field(
         "male_victims",
         "boolean",
         "Any male victims",
-        "True if any victim of a sexual offence was male.",
+        "True if any victim of a sexual offence was male (or give the number of male victims).",
+        minimum=0,
+        maximum=999,
+        yes_no_or_count=True,
     ),
     Field(
         "only_indecent_image_offences",
@@ -303,13 +331,14 @@ class Static99R(Instrument):
     def __init__(self) -> None:
         super().__init__()
         self._partner = ItemRule("ever_lived_with_intimate_partner_2_years", _yes_no(scores_when=False))
-        self._index_violence = ItemRule("index_non_sexual_violence", _yes_no(scores_when=True))
-        self._prior_violence = ItemRule("prior_non_sexual_violence", _yes_no(scores_when=True))
+        # Items answered yes/no or with a count: [0] explains counts, [1] true/false.
+        self._index_violence = ItemRule.yes_no_or_count("index_non_sexual_violence", _yes_or_count)
+        self._prior_violence = ItemRule.yes_no_or_count("prior_non_sexual_violence", _yes_or_count)
         self._sentencing = ItemRule("prior_sentencing_dates", _count_item(4))
-        self._non_contact = ItemRule("non_contact_sex_offence_convictions", _count_item(1))
-        self._unrelated = ItemRule("unrelated_victims", _yes_no(scores_when=True))
-        self._stranger = ItemRule("stranger_victims", _yes_no(scores_when=True))
-        self._male = ItemRule("male_victims", _yes_no(scores_when=True))
+        self._non_contact = ItemRule.yes_no_or_count("non_contact_sex_offence_convictions", _yes_or_count)
+        self._unrelated = ItemRule.yes_no_or_count("unrelated_victims", _yes_or_count)
+        self._stranger = ItemRule.yes_no_or_count("stranger_victims", _yes_or_count)
+        self._male = ItemRule.yes_no_or_count("male_victims", _yes_or_count)
         # Ages are whole years, or two decimals when given so: few distinct explanations.
         self._age_item = ItemRule("age_at_release", age_points, cache_limit=20_000)
         self._prior: dict[tuple[int, int], tuple[ItemExplanation, bool]] = {}
@@ -434,14 +463,14 @@ class Static99R(Instrument):
         items = (
             self._age_item[shown_age],
             self._partner[partner],
-            self._index_violence[index_violence],
-            self._prior_violence[prior_violence],
+            self._index_violence[index_violence.__class__ is bool][index_violence],
+            self._prior_violence[prior_violence.__class__ is bool][prior_violence],
             prior,
             self._sentencing[sentencing],
-            self._non_contact[non_contact],
-            self._unrelated[unrelated],
-            self._stranger[stranger],
-            self._male[male],
+            self._non_contact[non_contact.__class__ is bool][non_contact],
+            self._unrelated[unrelated.__class__ is bool][unrelated],
+            self._stranger[stranger.__class__ is bool][stranger],
+            self._male[male.__class__ is bool][male],
         )
         points = 0
         for item in items:
