@@ -320,3 +320,22 @@ def test_pages_have_no_inline_styles_or_scripts(client, world):
         assert " style=" not in page, url
         for tag in re.findall(r"<script[^>]*>", page):
             assert "src=" in tag or "nonce=" in tag, (url, tag)
+
+
+def test_the_offence_step_asks_for_the_youngest_age_shown_and_notification_uses_it(client, world):
+    """Schedule 3 paras 13/15: notification for an image offence needs a child under 16 in the images."""
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    answers = dict(STEP_ANSWERS)
+    page = text_of(client.get(step_url(case, scenario, "offence")))
+    assert "Age of the youngest child shown in the images" in page
+    too_old = client.post(step_url(case, scenario, "offence"), {**answers["offence"], "youngest_age_shown": "18"})
+    assert "Age of the youngest child shown in the images must be 17 or less" in text_of(too_old)
+    walk(client, case, scenario, [("offence", {**answers["offence"], "victim_age": "", "youngest_age_shown": "16"}),
+                                 *[(step, data) for step, data in STEP_ANSWERS if step != "offence"]])  # fmt: skip
+    scenario.refresh_from_db()
+    assert scenario.request["youngest_age_shown"] == 16
+    assert scenario.result["notification"]["applies"] == "no"
+    page = text_of(client.get(reverse("courts:scenario-detail", args=[case.pk, scenario.pk])))
+    assert "No notification requirements (Schedule 3 threshold not met)" in page

@@ -41,18 +41,18 @@ def _date(label: str, required: bool = False, help_text: str = "") -> forms.Date
     )
 
 
-def _age(label: str, help_text: str = "") -> forms.IntegerField:
+def _age(label: str, help_text: str = "", maximum: int = 120) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=False,
         min_value=0,
-        max_value=120,
+        max_value=maximum,
         help_text=help_text,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
-            "invalid": f"{label} must be a whole number, like 34",
+            "invalid": f"{label} must be a whole number, like {min(34, maximum)}",
             "min_value": f"{label} must be 0 or more",
-            "max_value": f"{label} must be 120 or less",
+            "max_value": f"{label} must be {maximum} or less",
         },
     )
 
@@ -232,13 +232,15 @@ class OffenceStepForm(StepForm):
     offender_date_of_birth = _date("Date of birth", help_text="Or give both ages below")
     offender_age_at_offence = _age("Age at the offence")
     offender_age_at_conviction = _age("Age at conviction")
-    victim_age = _age(
-        "Age of the child at the offence",
-        help_text="Needed to say whether notification applies to image offences",
+    victim_age = _age("Age of the child at the offence")
+    youngest_age_shown = _age(
+        "Age of the youngest child shown in the images",
+        help_text="Image offences only: notification applies only if the images showed a child under 16",
+        maximum=17,
     )
 
     DATES = ("offence_date", "conviction_date", "sentencing_date", "offender_date_of_birth")
-    NUMBERS = ("offender_age_at_offence", "offender_age_at_conviction", "victim_age")
+    NUMBERS = ("offender_age_at_offence", "offender_age_at_conviction", "victim_age", "youngest_age_shown")
 
     def __init__(self, *args: Any, context: StepContext, **kwargs: Any) -> None:
         super().__init__(*args, context=context, **kwargs)

@@ -120,6 +120,18 @@ def add_notification_arguments(parser: argparse.ArgumentParser) -> None:
         "--first-notification-date", help="date of the first notification (for the review date)"
     )
     parser.add_argument(
+        "--offence",
+        help="the offence id (e.g. pca1978-s1), to check its Schedule 3 threshold before the period",
+    )
+    parser.add_argument(
+        "--youngest-age-shown",
+        type=int,
+        help="image offences: age of the youngest child shown in the images (with --offence)",
+    )
+    parser.add_argument(
+        "--age-at-offence", type=int, help="age in whole years at the offence (with --offence)"
+    )
+    parser.add_argument(
         "--schema", action="store_true", help="print the JSON Schema of one input line and exit"
     )
     parser.add_argument("--pretty", action="store_true", help="indent the output (single case only)")
@@ -161,6 +173,9 @@ def _flags_to_request(args: argparse.Namespace) -> dict[str, object]:
         "age_at_relevant_date": args.age,
         "relevant_date": args.relevant_date,
         "first_notification_date": args.first_notification_date,
+        "offence": args.offence,
+        "youngest_age_shown": args.youngest_age_shown,
+        "age_at_offence": args.age_at_offence,
     }
     data.update({key: value for key, value in optional.items() if value is not None})
     if args.suspended:

@@ -34,6 +34,7 @@ from safeguard.guidelines.notification import (
     SUSPENDED_OPEN_QUESTION,
     Disposal,
     NotificationResult,
+    below_criminal_responsibility,
     notification_period,
 )
 from safeguard.guidelines.request import (
@@ -348,6 +349,16 @@ class _Calculation:
         return guideline
 
     def _check_age_limits(self, offence: Offence, guideline: Guideline, ages: _Ages) -> None:
+        young = below_criminal_responsibility(
+            ages.at_offence,
+            "offender_date_of_birth"
+            if self.request.offender_age_at_offence is None
+            else "offender_age_at_offence",
+            "at the offence",
+        )
+        if young is not None:
+            self.problems.append(young)
+            return
         limit = offence.offender_age_at_offence
         if limit is not None and not limit.allows(ages.at_offence):
             hint = f" {limit.fact.note}" if limit.fact.note else ""
@@ -1135,6 +1146,13 @@ class _Calculation:
     ) -> NotificationAssessment:
         r = self.request
         relevant = r.conviction_date or r.sentencing_date
+        if r.youngest_age_shown is not None and offence.notification_threshold is None:
+            self.problem(
+                "youngest_age_shown",
+                "not_applicable",
+                f"the age of the youngest child shown in the images applies to indecent-image offences, "
+                f"not to {offence.statute}: leave it out (give victim_age for the child's age)",
+            )
         if r.conviction_date is None:
             self.note(
                 "No conviction date was given: the sentencing date is used as the relevant date "
@@ -1152,6 +1170,7 @@ class _Calculation:
             )
         threshold = offence.notification_threshold
         custody = final.length if final.is_custody else None
+        needs: tuple[str, ...] = ()
         if threshold is None:
             applies = "unknown"
             reason = (
@@ -1162,29 +1181,20 @@ class _Calculation:
         else:
             self.use(threshold.fact, f"Schedule 3 threshold for {offence.statute}")
             source, status = threshold.fact.source, threshold.fact.status
-            victim = r.victim_age
-            by_victim = (
-                victim is not None
-                and victim < threshold.victim_under
-                and ages.at_offence >= threshold.offender_at_least
+            shown = r.youngest_age_shown
+            if shown is None and r.victim_age is not None:
+                # Before youngest_age_shown existed the child's age was asked as victim_age.
+                shown = r.victim_age
+                self.note(
+                    "The age of the child was taken as the age of the youngest child shown in the "
+                    "images; give that age itself if it differs."
+                )
+            check = threshold.check(
+                offence.statute, youngest_age_shown=shown, offender_age=ages.at_offence, custody=custody
             )
-            by_custody = custody is not None and compare(custody, threshold.or_custody_at_least) >= 0
-            rule = (
-                f"Schedule 3 threshold for {offence.statute}: the child was under {threshold.victim_under} "
-                f"and the offender {threshold.offender_at_least} or over, or imprisonment of at least "
-                f"{threshold.or_custody_at_least.text()}"
-            )
-            if by_victim or by_custody:
-                applies = "yes"
-                reason = f"{rule}: met."
-                if by_custody and not by_victim and suspended:
-                    self.caveat(SUSPENDED_OPEN_QUESTION)
-            elif victim is None:
-                applies = "unknown"
-                reason = f"{rule}: depends on the child's age; give victim_age."
-            else:
-                applies = "no"
-                reason = f"{rule}: not met, so notification requirements do not arise from this conviction."
+            applies, reason, needs = check.applies, check.reason, check.needs
+            if check.by_custody_only and suspended:
+                self.caveat(SUSPENDED_OPEN_QUESTION)
         period: NotificationResult | None = None
         if applies != "no":
             disposal, cd_length = self._disposal(final)
@@ -1206,7 +1216,7 @@ class _Calculation:
                     self.unverified_used = True
                 for text in period.warnings:
                     self.caveat(text)
-        return NotificationAssessment(applies, relevant, reason, source, status, period)
+        return NotificationAssessment(applies, relevant, reason, source, status, period, needs)
 
     @staticmethod
     def _disposal(final: Sentence) -> tuple[Disposal, Duration | None]:

@@ -204,10 +204,10 @@ def _offence(reader: Reader, item: Mapping[str, object], field: str, facts: list
         reader.keys(
             threshold_data,
             threshold_base,
-            allowed={"victim_under", "offender_at_least", "or_custody_at_least"} | _FACT_KEYS,
+            allowed={"images_showed_under", "offender_at_least", "or_custody_at_least"} | _FACT_KEYS,
         )
         victim = reader.integer(
-            threshold_data, "victim_under", threshold_base, minimum=1, maximum=18, required=True
+            threshold_data, "images_showed_under", threshold_base, minimum=1, maximum=18, required=True
         )
         offender = reader.integer(
             threshold_data, "offender_at_least", threshold_base, minimum=0, maximum=120, required=True

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from safeguard.guidelines.durations import Duration
+from safeguard.guidelines.durations import Duration, compare
 from safeguard.guidelines.errors import GuidelineError, Problem
 from safeguard.guidelines.facts import Evidence, Fact, Status, weakest
 from safeguard.guidelines.sentences import Sentence
@@ -48,13 +48,81 @@ class StatutoryMaximum:
 
 
 @dataclass(frozen=True, slots=True)
-class NotificationThreshold:
-    """Schedule 3 threshold: (victim under X and offender at least Y) or custody of at least Z."""
+class Schedule3Check:
+    """Whether a conviction falls within Schedule 3, and what is still needed to say so."""
 
-    victim_under: int
+    applies: str  # "yes", "no" or "unknown"
+    reason: str
+    needs: tuple[str, ...] = ()  # request inputs that would decide an "unknown"
+    by_custody_only: bool = False  # met only through the length of imprisonment
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationThreshold:
+    """Schedule 3 threshold for the indecent-photograph offences (paragraphs 13 and 15): the images
+    showed a person under `images_showed_under` in every case, AND either the offender was
+    `offender_at_least` or over, or is sentenced to imprisonment for at least `or_custody_at_least`.
+    """
+
+    images_showed_under: int
     offender_at_least: int
     or_custody_at_least: Duration
     fact: Fact
+
+    def rule(self, statute: str) -> str:
+        return (
+            f"Schedule 3 threshold for {statute}: the images showed a child under "
+            f"{self.images_showed_under}, and the offender was {self.offender_at_least} or over or is "
+            f"sentenced to imprisonment for at least {self.or_custody_at_least.text()}"
+        )
+
+    def check(
+        self,
+        statute: str,
+        *,
+        youngest_age_shown: int | None,
+        offender_age: int | None,
+        custody: Duration | None,
+        life: bool = False,
+    ) -> Schedule3Check:
+        """Apply the threshold. `custody` is the term of imprisonment (None if none); `life` is a life
+        sentence or imprisonment for public protection, which meets any length."""
+        rule = self.rule(statute)
+        adult = None if offender_age is None else offender_age >= self.offender_at_least
+        long_enough = life or (custody is not None and compare(custody, self.or_custody_at_least) >= 0)
+        if adult is False and not long_enough:
+            return Schedule3Check(
+                "no",
+                f"{rule}: not met (the offender was under {self.offender_at_least} and the sentence is "
+                f"not imprisonment for {self.or_custody_at_least.text()} or more), so notification "
+                "requirements do not arise from this conviction.",
+            )
+        needs: list[str] = []
+        if adult is None and not long_enough:
+            needs.append("age_at_offence")
+        if youngest_age_shown is None:
+            needs.append("youngest_age_shown")
+        if needs:
+            return Schedule3Check(
+                "unknown",
+                f"{rule}: depends on "
+                + " and on ".join(_NEEDED_WORDS[name] for name in needs)
+                + ", not given yet.",
+                tuple(needs),
+            )
+        if youngest_age_shown is not None and youngest_age_shown >= self.images_showed_under:
+            return Schedule3Check(
+                "no",
+                f"{rule}: not met (the youngest child shown was {youngest_age_shown}), so notification "
+                "requirements do not arise from this conviction.",
+            )
+        return Schedule3Check("yes", f"{rule}: met.", by_custody_only=not adult)
+
+
+_NEEDED_WORDS = {
+    "age_at_offence": "the offender's age at the offence",
+    "youngest_age_shown": "the age of the youngest child shown in the images",
+}
 
 
 @dataclass(frozen=True, slots=True)

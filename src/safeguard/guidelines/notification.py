@@ -58,6 +58,12 @@ S82_NOT_HALVED_FACT = Fact(
     "requirements are not halved for a person under 18",
 )
 REVIEW_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 ss.91A-91G (in force 30 July 2012)")
+CRIMINAL_RESPONSIBILITY_FACT = Fact(
+    Evidence.VERIFIED,
+    "Children and Young Persons Act 1933 s.50 (legislation.gov.uk): it is conclusively presumed that no "
+    "child under the age of ten can be guilty of any offence",
+)
+AGE_OF_CRIMINAL_RESPONSIBILITY = 10
 INITIAL_NOTIFICATION_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 s.83")
 CHANGES_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 s.84")
 ANNUAL_FACT = Fact(Evidence.SECONDARY, "Sexual Offences Act 2003 s.85, via a secondary source")
@@ -130,6 +136,10 @@ class NotificationRequest:
     conditional_discharge_length: Duration | None = None
     suspended: bool = False
     first_notification_date: date | None = None
+    # Optional: the offence, to check its Schedule 3 threshold, with the answers the threshold uses.
+    offence: str | None = None
+    youngest_age_shown: int | None = None
+    age_at_offence: int | None = None
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -145,7 +155,23 @@ class NotificationRequest:
             data["suspended"] = True
         if self.first_notification_date is not None:
             data["first_notification_date"] = self.first_notification_date.isoformat()
+        for key in ("offence", "youngest_age_shown", "age_at_offence"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
         return data
+
+
+def below_criminal_responsibility(age: int, field: str, when: str) -> Problem | None:
+    """The error for an age under 10 on the date of the offence or the disposal, naming the age."""
+    if not 0 <= age < AGE_OF_CRIMINAL_RESPONSIBILITY:
+        return None
+    return Problem(
+        field,
+        "below_age_of_criminal_responsibility",
+        f"the person was {age} {when}: no child under {AGE_OF_CRIMINAL_RESPONSIBILITY} can be guilty of an "
+        "offence in England and Wales (the age of criminal responsibility, Children and Young Persons "
+        "Act 1933 s.50), so no conviction, caution or other disposal can follow",
+    )
 
 
 def _check(
@@ -160,6 +186,11 @@ def _check(
     problems: list[Problem] = []
     if not 0 <= age <= 120:
         problems.append(Problem("age_at_relevant_date", "out_of_range", "age must be between 0 and 120"))
+    young = below_criminal_responsibility(
+        age, "age_at_relevant_date", f"on the relevant date (the date of the {_DISPOSAL_EVENT[disposal]})"
+    )
+    if young is not None:
+        problems.append(young)
     if disposal is Disposal.IMPRISONMENT:
         if custody_length is None or custody_length.amount == 0:
             problems.append(
@@ -216,6 +247,9 @@ def _check(
             )
         )
     return problems
+
+
+_DISPOSAL_EVENT = dict.fromkeys(Disposal, "conviction") | {Disposal.CAUTION: "caution"}
 
 
 def notification_period(
@@ -428,8 +462,9 @@ def staying_elsewhere_counts(days_at_one_address: int, days_in_last_12_months: i
 _JSON_FIELDS = {
     "disposal", "relevant_date", "age_at_relevant_date", "custody_months", "custody_length",
     "conditional_discharge_months", "conditional_discharge_length", "suspended",
-    "first_notification_date",
+    "first_notification_date", "offence", "youngest_age_shown", "age_at_offence",
 }  # fmt: skip
+_THRESHOLD_INPUTS = ("youngest_age_shown", "age_at_offence")
 
 
 def notification_request_from_dict(data: object) -> NotificationRequest | Problems:
@@ -448,13 +483,55 @@ def notification_request_from_dict(data: object) -> NotificationRequest | Proble
     cd_length = _length(reader, mapping, "conditional_discharge_months", "conditional_discharge_length")
     suspended = reader.boolean(mapping, "suspended", "") or False
     first = reader.iso_date(mapping, "first_notification_date", "")
+    offence = reader.text(mapping, "offence", "", choices=_offence_ids())
+    shown = reader.integer(mapping, "youngest_age_shown", "", minimum=0, maximum=17)
+    age_at_offence = reader.integer(mapping, "age_at_offence", "", minimum=0, maximum=120)
     if reader.problems or raw_disposal is None or relevant_date is None or age is None:
         return Problems(tuple(reader.problems))
     disposal = DISPOSAL_ALIASES.get(raw_disposal) or Disposal(raw_disposal)
     problems = _check(disposal, relevant_date, age, custody, cd_length, suspended, first)
+    problems.extend(_check_offence_inputs(offence, shown, age_at_offence, age))
     if problems:
         return Problems(tuple(problems))
-    return NotificationRequest(disposal, relevant_date, age, custody, cd_length, suspended, first)
+    return NotificationRequest(
+        disposal, relevant_date, age, custody, cd_length, suspended, first, offence, shown, age_at_offence
+    )
+
+
+def _offence_ids() -> list[str]:
+    from safeguard.guidelines.loader import default_library  # the offence data, read once
+
+    return sorted(default_library().offences)
+
+
+def _check_offence_inputs(
+    offence: str | None, shown: int | None, age_at_offence: int | None, age: int
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if offence is None:
+        problems.extend(
+            Problem(
+                name,
+                "needs_offence",
+                f"{name} is used only to check the offence's Schedule 3 threshold: give offence as well",
+            )
+            for name, value in zip(_THRESHOLD_INPUTS, (shown, age_at_offence), strict=True)
+            if value is not None
+        )
+    if age_at_offence is not None:
+        young = below_criminal_responsibility(age_at_offence, "age_at_offence", "at the offence")
+        if young is not None:
+            problems.append(young)
+        elif age_at_offence > age:
+            problems.append(
+                Problem(
+                    "age_at_offence",
+                    "after_relevant_date",
+                    f"the age at the offence ({age_at_offence}) is more than the age on the relevant date "
+                    f"({age}): the offence comes before the conviction or caution",
+                )
+            )
+    return problems
 
 
 def _length(reader: Reader, data: Mapping[str, object], months_key: str, length_key: str) -> Duration | None:
@@ -487,17 +564,86 @@ def error_output(problems: Problems) -> dict[str, object]:
         "end_date": None,
         "review_date": None,
         "basis": None,
+        "schedule_3": None,
         "warnings": [],
         "errors": [p.to_dict() for p in problems],
     }
 
 
 def notification_from_dict(data: object) -> dict[str, object]:
-    """One JSON object in, one out: the result, or the same fields with `errors` filled."""
+    """One JSON object in, one out: the result, or the same fields with `errors` filled.
+
+    With `offence`, the offence's Schedule 3 threshold is checked first (`schedule_3` in the
+    output): when it is not met there is no period; when it cannot be decided yet, `needs` names the
+    answers that would decide it and the period is the one that applies if it is met.
+    """
     parsed = notification_request_from_dict(data)
     if isinstance(parsed, Problems):
         return error_output(parsed)
     try:
-        return evaluate_request(parsed).to_dict()
+        output = evaluate_request(parsed).to_dict()
     except GuidelineError as error:  # defensive: the parser already applies the same checks
         return error_output(error.problems)
+    schedule_3 = _schedule_3(parsed)
+    output["schedule_3"] = schedule_3
+    if schedule_3 is None:
+        return output
+    warnings = [str(w) for w in output["warnings"]]  # type: ignore[attr-defined]
+    warning = schedule_3.pop("warning")
+    if warning:
+        warnings.insert(0, str(warning))
+        output["status"] = Status.UNVERIFIED.value
+    if schedule_3["applies"] == "no":
+        output.update(
+            {
+                "indefinite": False,
+                "period_months": None,
+                "period": None,
+                "end_date": None,
+                "review_date": None,
+            }
+        )
+        output["basis"] = schedule_3["reason"]
+        output["notes"] = []
+    elif schedule_3["applies"] == "unknown":
+        warnings.insert(0, f"Not yet known whether notification applies: {schedule_3['reason']}")
+        output["basis"] = f"If Schedule 3 applies: {output['basis']}"
+    output["warnings"] = warnings
+    return output
+
+
+def _schedule_3(request: NotificationRequest) -> dict[str, object] | None:
+    """The offence's Schedule 3 check as JSON (with the warning to show), or None without an offence."""
+    if request.offence is None:
+        return None
+    from safeguard.guidelines.loader import default_library
+
+    offence = default_library().offence(request.offence)
+    threshold = offence.notification_threshold if offence is not None else None
+    if offence is None or threshold is None:
+        statute = offence.statute if offence is not None else request.offence
+        return {
+            "applies": "unknown",
+            "reason": f"The Schedule 3 entry for {statute} is not in the data: the period applies if the "
+            "conviction falls within Schedule 3 (Sexual Offences Act 2003 s.80).",
+            "needs": [],
+            "source": "Sexual Offences Act 2003 s.80",
+            "status": Status.VERIFIED.value,
+            "warning": None,
+        }
+    imprisonment = request.disposal is Disposal.IMPRISONMENT
+    check = threshold.check(
+        offence.statute,
+        youngest_age_shown=request.youngest_age_shown,
+        offender_age=request.age_at_offence,
+        custody=request.custody_length if imprisonment else None,
+        life=request.disposal in (Disposal.LIFE, Disposal.IPP),
+    )
+    return {
+        "applies": check.applies,
+        "reason": check.reason,
+        "needs": list(check.needs),
+        "source": threshold.fact.source,
+        "status": threshold.fact.status.value,
+        "warning": warning_text(threshold.fact, f"Schedule 3 threshold for {offence.statute}"),
+    }

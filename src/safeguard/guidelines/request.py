@@ -141,6 +141,7 @@ class SentencingRequest:
     sentencing_court: Court | None = None
     penetrative: bool | None = None
     victim_age: int | None = None
+    youngest_age_shown: int | None = None  # image offences: age of the youngest child in the images
     harm_factors: tuple[str, ...] = ()
     culpability_factors: tuple[str, ...] = ()
     aggravating_factors: tuple[str, ...] = ()
@@ -172,6 +173,7 @@ class SentencingRequest:
             "sentencing_court": self.sentencing_court.value if self.sentencing_court else None,
             "penetrative": self.penetrative,
             "victim_age": self.victim_age,
+            "youngest_age_shown": self.youngest_age_shown,
             "harm_factors": list(self.harm_factors) or None,
             "culpability_factors": list(self.culpability_factors) or None,
             "aggravating_factors": list(self.aggravating_factors) or None,
@@ -207,7 +209,7 @@ def _sentence_to_input(sentence: Sentence) -> dict[str, object]:
 REQUEST_FIELDS = (
     "offence", "offence_date", "sentencing_date", "conviction_date", "offender_date_of_birth",
     "offender_age_at_offence", "offender_age_at_conviction", "sentencing_court", "penetrative",
-    "victim_age", "harm_factors", "culpability_factors", "aggravating_factors",
+    "victim_age", "youngest_age_shown", "harm_factors", "culpability_factors", "aggravating_factors",
     "mitigating_factors", "other_factors", "sentence_before_plea", "departure_reason", "plea",
     "custody_threshold", "suspension", "community_order", "shpo", "first_notification_date",
 )  # fmt: skip
@@ -244,6 +246,7 @@ def request_from_dict(data: object) -> SentencingRequest | Problems:
     court = reader.text(mapping, "sentencing_court", "", choices=[c.value for c in Court])
     penetrative = reader.boolean(mapping, "penetrative", "")
     victim_age = reader.integer(mapping, "victim_age", "", minimum=0, maximum=120)
+    youngest_shown = reader.integer(mapping, "youngest_age_shown", "", minimum=0, maximum=17)
     lists = {
         key: reader.text_list(mapping, key, "") or ()
         for key in (
@@ -275,6 +278,7 @@ def request_from_dict(data: object) -> SentencingRequest | Problems:
         sentencing_court=Court(court) if court else None,
         penetrative=penetrative,
         victim_age=victim_age,
+        youngest_age_shown=youngest_shown,
         harm_factors=lists["harm_factors"],
         culpability_factors=lists["culpability_factors"],
         aggravating_factors=lists["aggravating_factors"],

@@ -183,6 +183,7 @@ class NotificationAssessment:
     source: str
     status: Status
     period: NotificationResult | None
+    needs: tuple[str, ...] = ()  # request inputs that would decide an "unknown" (e.g. youngest_age_shown)
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,6 +161,15 @@ def request_json_schema(library: GuidelineLibrary | None = None) -> dict[str, ob
             "sentencing_court": {"enum": [c.value for c in Court]},
             "penetrative": {"type": "boolean"},
             "victim_age": _AGE,
+            "youngest_age_shown": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 17,
+                "description": "indecent-image offences: the age in years of the youngest child shown in "
+                "the images. Notification applies only if the images showed a child under 16 (Sexual "
+                "Offences Act 2003 Schedule 3 paras 13 and 15); when it matters and is not given, the "
+                "result's notification says so in `needs`",
+            },
             "harm_factors": {**_TEXT_LIST, "description": factor_help},
             "culpability_factors": {**_TEXT_LIST, "description": factor_help},
             "aggravating_factors": {**_TEXT_LIST, "description": factor_help},
@@ -266,6 +275,23 @@ def notification_request_json_schema() -> dict[str, object]:
         "conditional_discharge_length": _DURATION,
         "suspended": {"type": "boolean"},
         "first_notification_date": _DATE,
+        "offence": {
+            "enum": sorted(default_library().offences),
+            "description": "optional: the offence, so that its Schedule 3 threshold is checked first "
+            "(output `schedule_3`)",
+        },
+        "youngest_age_shown": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 17,
+            "description": "with offence, for indecent-image offences: the age of the youngest child "
+            "shown in the images (notification applies only if a child under 16 was shown)",
+        },
+        "age_at_offence": {
+            **_AGE,
+            "description": "with offence: age in whole years at the offence (the threshold asks "
+            "whether the offender was 18 or over)",
+        },
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

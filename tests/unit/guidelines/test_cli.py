@@ -102,6 +102,28 @@ def test_notification_flags_with_bad_input_exit_2() -> None:
     assert json.loads(out.getvalue())["errors"][0]["field"] == "custody_months"
 
 
+def test_notification_flags_check_the_image_threshold() -> None:
+    """Schedule 3 paras 13/15: 12 months' imprisonment is not enough unless a child under 16 was shown."""
+    base = ("--disposal", "custody", "--length", "12m", "--age", "30", "--date", "2025-03-01",
+            "--offence", "pca1978-s1", "--age-at-offence", "30")  # fmt: skip
+    out = io.StringIO()
+    assert run_notification(_notification_args(*base, "--youngest-age-shown", "16"), stdout=out) == 0
+    result = json.loads(out.getvalue())
+    assert (result["schedule_3"]["applies"], result["period_months"]) == ("no", None)
+    out = io.StringIO()
+    assert run_notification(_notification_args(*base), stdout=out) == 0
+    assert json.loads(out.getvalue())["schedule_3"]["needs"] == ["youngest_age_shown"]
+
+
+def test_notification_refuses_a_caution_for_a_child_under_10() -> None:
+    out = io.StringIO()
+    args = _notification_args("--disposal", "caution", "--age", "9", "--date", "2025-03-01")
+    assert run_notification(args, stdout=out) == 2
+    error = json.loads(out.getvalue())["errors"][0]
+    assert error["code"] == "below_age_of_criminal_responsibility"
+    assert "was 9" in error["message"]
+
+
 def test_notification_json_lines_in_order_and_bad_lines_do_not_stop_the_run() -> None:
     lines = [
         json.dumps({"disposal": "caution", "age_at_relevant_date": 30, "relevant_date": "2025-03-01"}),

@@ -10,7 +10,7 @@ from safeguard.guidelines.facts import Status
 from safeguard.guidelines.request import SuspensionInput
 from safeguard.guidelines.sentences import Sentence
 
-from .helpers import community_order, custody, images_request, ok, problem, refused, s9_request
+from .helpers import community_order, custody, ok, problem, refused, s9_request
 
 CAT_2B = {"harm_factors": ["touching_or_exposure_of_naked_genitalia_or_breasts"]}  # range CO high - 2 years
 CAT_1A = {"harm_factors": ["penetration_of_vagina_or_anus"], "culpability_factors": ["grooming_behaviour"]}
@@ -317,13 +317,3 @@ def test_shpo_refusals(shpo: dict[str, object], code: str) -> None:
 def test_shpo_accepted(shpo: dict[str, object]) -> None:
     (order,) = ok(s9_request(shpo=shpo)).ancillary_orders
     assert order.requested
-
-
-def test_images_case_threshold_without_custody_depends_on_child_age() -> None:
-    result = ok(images_request(sentence_before_plea=custody("26w")))
-    assert result.notification.applies == "unknown"
-    assert "give victim_age" in result.notification.reason
-    not_met = ok(images_request(sentence_before_plea=custody("26w"), victim_age=16))
-    assert not_met.notification.applies == "no" and not_met.notification.period is None
-    by_custody = ok(images_request(sentence_before_plea=custody("12m"), victim_age=16))
-    assert by_custody.notification.applies == "yes"
