@@ -339,3 +339,17 @@ def test_the_offence_step_asks_for_the_youngest_age_shown_and_notification_uses_
     assert scenario.result["notification"]["applies"] == "no"
     page = text_of(client.get(reverse("courts:scenario-detail", args=[case.pk, scenario.pk])))
     assert "No notification requirements (Schedule 3 threshold not met)" in page
+
+
+def test_an_offence_before_the_age_of_criminal_responsibility_is_refused_on_the_page(client, world):
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    answers = dict(STEP_ANSWERS)
+    response = client.post(
+        step_url(case, scenario, "offence"),
+        {**answers["offence"], "offender_age_at_offence": "9", "offender_age_at_conviction": "10",
+         "offence_date": "2023-12-01"},
+    )
+    assert response.status_code == 200
+    assert "The person was 9 at the offence: no child under 10 can be guilty of an offence" in text_of(response)
