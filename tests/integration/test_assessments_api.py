@@ -146,3 +146,18 @@ def test_openapi_lists_the_assessment_operations(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/persons/{pk}/assessments", "/api/v1/assessments/{assessment_id}",
             "/api/v1/assessments/{assessment_id}/corrections"} <= set(paths)
+
+
+def test_future_past_event_dates_are_refused_in_drafts_and_on_completion(world, api):
+    client = api("prob_prac")
+    url = f"/api/v1/persons/{world.persons['probation'].pk}/assessments"
+    draft = post(client, url, {"instrument": "static-99r", "inputs": {"date_of_birth": "2999-01-01"}})
+    assert draft.status_code == 422
+    assert draft.json()["errors"][0]["field"] == "inputs.date_of_birth"
+    osp = {**registry.example_input("osp-dc"), "assessment_date": "2026-05-01",
+           "date_of_most_recent_sexual_offence": "2026-06-01"}
+    done = post(client, url, {"instrument": "osp-dc", "inputs": osp, "complete": True})
+    assert done.status_code == 422
+    codes = {(e["field"], e["code"]) for e in done.json()["errors"]}
+    assert ("inputs.date_of_most_recent_sexual_offence", "after_assessment_date") in codes
+    assert not Assessment.objects.exists()

@@ -295,3 +295,32 @@ def test_opening_the_form_is_one_read_event(officer, world):
     response = officer.get(reverse("assessments:edit", kwargs={"pk": done.pk}))
     assert response.status_code == 302 and response.url == reverse("assessments:detail", kwargs={"pk": done.pk})
     assert AuditEvent.objects.count() == before  # the result page it leads to records the read
+
+
+def test_a_draft_refuses_a_date_of_birth_in_the_future(officer, world):
+    """A draft used to keep a date of birth in 2031 (issue 8, item 15)."""
+    draft = start(officer, world, "osp-dc")
+    url = reverse("assessments:edit", kwargs={"pk": draft.pk})
+    future = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = officer.post(url, {"date_of_birth": future, "total_sanctions": "3", "action": "save"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Date of birth must be today or in the past" in page
+    draft.refresh_from_db()
+    assert draft.inputs.get("date_of_birth") != future
+    with pytest.raises(services.AnswersInvalid) as refused:
+        services.assessment_save_answers(actor=world.actor("prob_prac"), assessment=draft, inputs={"date_of_birth": future})
+    assert refused.value.errors[0]["field"] == "date_of_birth" and refused.value.errors[0]["code"] == "in_the_future"
+
+
+def test_completing_with_an_offence_after_the_assessment_date_names_the_question(officer, world):
+    draft = start(officer, world, "osp-dc")
+    url = reverse("assessments:edit", kwargs={"pk": draft.pk})
+    answers = {**registry.example_input("osp-dc"), "assessment_date": "2026-05-01",
+               "date_of_most_recent_sexual_offence": "2026-06-01", "date_at_start_of_followup": "2026-07-01"}
+    response = officer.post(url, form_data("osp-dc", answers, action="complete"))
+    page = response.content.decode()
+    assert response.status_code == 200, page[:500]
+    assert "Date of most recent sexual offence (1 June 2026) is after the assessment date (1 May 2026)" in page
+    draft.refresh_from_db()
+    assert draft.status == "draft"

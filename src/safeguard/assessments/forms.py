@@ -44,6 +44,7 @@ class Question:
     minimum: float | None = None
     maximum: float | None = None
     component: str = ""
+    past_event: bool = False  # a birth, an offence, a sentence: not after the date of the assessment
 
     @property
     def widget(self) -> str:
@@ -89,6 +90,7 @@ def questions_for(instrument_id: str) -> list[Question]:
                 minimum=prop.get("minimum"),
                 maximum=prop.get("maximum"),
                 component=str(prop.get("x-component") or ""),
+                past_event=bool(prop.get("x-past-event")),
             )
         )
     return questions
@@ -171,6 +173,15 @@ class AnswersForm(forms.Form):
                     "max_length": "The reason must be 2,000 characters or fewer",
                 },
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        for q in self.questions:
+            value = data.get(q.name)
+            if q.past_event and isinstance(value, date) and value > today:
+                self.add_error(q.name, f"{q.title} must be today or in the past")
+        return data
 
     def clean_date_of_assessment(self) -> date | None:
         value: date | None = self.cleaned_data.get(DATE_OF_ASSESSMENT)

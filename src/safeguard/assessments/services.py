@@ -85,7 +85,30 @@ def _check_inputs(instrument_id: str, inputs: object) -> dict[str, Any]:
             )
     if not_json:
         raise AnswersInvalid(not_json)
+    future = _future_past_events(known, inputs)
+    if future:
+        raise AnswersInvalid(future)
     return dict(inputs)
+
+
+def _future_past_events(properties: dict[str, Any], inputs: dict[str, Any]) -> list[dict[str, str]]:
+    """Dates of things that have happened (a birth, an offence) that are after today: refused even
+    in a draft. The engine checks them against the assessment date itself on completion."""
+    today = timezone.localdate()
+    errors = []
+    for key, value in inputs.items():
+        prop = properties.get(key) or {}
+        if not prop.get("x-past-event") or not isinstance(value, str) or len(value) != 10:
+            continue
+        try:
+            when = date.fromisoformat(value)
+        except ValueError:
+            continue
+        if when > today:
+            errors.append(
+                {"field": key, "code": "in_the_future", "message": f"{prop.get('title', key)} must be today or in the past"}
+            )
+    return errors
 
 
 def _record_date(instrument_id: str, inputs: dict[str, Any], given: date | None, fallback: date) -> date:

@@ -21,6 +21,7 @@ NOT_ALLOWED = "not_allowed"
 INVALID_DATE = "invalid_date"
 UNKNOWN_FIELD = "unknown_field"
 NOT_AN_OBJECT = "not_an_object"
+AFTER_ASSESSMENT_DATE = "after_assessment_date"
 
 ABSENT: Any = object()
 
@@ -42,6 +43,10 @@ class Field:
     (for example "not known" or "does not apply"). A field that is neither required nor given
     takes `default`.
 
+    `past_event` marks the date of something that has already happened (a birth, an offence, a
+    sentence): it must be on or before the assessment date, or the date of scoring where the
+    instrument has no assessment date. The schema says so with `"x-past-event": true`.
+
     `yes_no_or_count` marks a yes/no item that can also be answered with a count (a boolean that
     takes "how many", or a count that takes plain yes/no): both true/false and a whole number from
     `minimum` to `maximum` are accepted and kept as given; a count of 1 or more means yes. `kind`
@@ -59,6 +64,7 @@ class Field:
     choices: tuple[str | int, ...] = ()
     default: Any = None
     yes_no_or_count: bool = False
+    past_event: bool = False
 
     def __post_init__(self) -> None:
         if self.yes_no_or_count and (
@@ -114,7 +120,40 @@ class Field:
                 prop["maximum"] = _num(self.maximum)
         if not self.required and self.default is not None:
             prop["default"] = self.default
+        if self.past_event:
+            prop["x-past-event"] = True
         return prop
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(day: date) -> str:
+    """A date as people write it, "1 June 2025", for messages that reach pages."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def after_assessment_date(spec: Field, when: date, as_at: date) -> FieldError:
+    """The error for the date of a past event that falls after the assessment date, in words."""
+    return FieldError(
+        spec.name,
+        AFTER_ASSESSMENT_DATE,
+        f"{spec.title} ({long_date(when)}) is after the assessment date ({long_date(as_at)}): it is the "
+        "date of something that has already happened, so it must be on or before the assessment date",
+    )
+
+
+def check_past_events(
+    fields: Iterable[Field], values: Mapping[str, Any], as_at: date, errors: list[FieldError]
+) -> None:
+    """Add an error for each past-event date in `values` later than `as_at` (None is skipped)."""
+    for spec in fields:
+        when = values.get(spec.name)
+        if when is not None and when > as_at:
+            errors.append(after_assessment_date(spec, when, as_at))
 
 
 def _num(value: float | None) -> float | int | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from safeguard.instruments.ages import whole_years
 from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, ItemRule, TableInfo
-from safeguard.instruments.fields import MISSING, Field
+from safeguard.instruments.fields import MISSING, Field, check_past_events, long_date
 from safeguard.instruments.osp_common import OSP_FIELDS, SEXUAL_COUNTS
 from safeguard.instruments.result import FieldError, ItemExplanation, Result
 
@@ -51,6 +52,7 @@ SENTENCE_DATE = Field(
     "with a sexual history.",
     required=False,
     nullable=True,
+    past_event=True,
 )
 SEX_2018 = Field(
     "sex",
@@ -75,6 +77,9 @@ FIELDS_2018 = (
     ),
     SENTENCE_DATE,
 )
+
+
+_PAST_EVENTS = tuple(f for f in FIELDS_2018 if f.past_event)
 
 
 def logistic(x: float) -> float:
@@ -131,7 +136,9 @@ class _Osp2018(Instrument):
     input_fields = FIELDS_2018
     needs: tuple[str, ...] = ()
 
-    def _check(self, values: dict[str, Any], errors: list[FieldError]) -> tuple[bool, str | None]:
+    def _check(
+        self, values: dict[str, Any], errors: list[FieldError], today: date
+    ) -> tuple[bool, str | None]:
         sex, history = values["sex"], values["has_ever_committed_sexual_offence"]
         male_history = sex == "male" and history is True
         if male_history:
@@ -170,6 +177,19 @@ class _Osp2018(Instrument):
                             f"{name} ({values[name]}) is before date_of_birth ({dob})",
                         )
                     )
+        # Historical records have no assessment date: the date of scoring is the latest a birth, an
+        # offence or a sentence can be.
+        check_past_events(_PAST_EVENTS, values, today, errors)
+        last, sentenced = values["date_of_most_recent_sexual_offence"], values["sentence_date"]
+        if last is not None and sentenced is not None and last > sentenced:
+            errors.append(
+                FieldError(
+                    "date_of_most_recent_sexual_offence",
+                    "after_sentence_date",
+                    f"Date of most recent sexual offence ({long_date(last)}) is after the sentence date "
+                    f"({long_date(sentenced)}): the offences counted come before the sentence",
+                )
+            )
         if history is False:
             return False, "The person has no sexual offending history, so OSP does not apply."
         return male_history, None
@@ -277,7 +297,7 @@ class OspC2018(_Osp2018):
 
     def evaluate(self, data: Mapping[str, object], ctx: Context, errors: list[FieldError]) -> Result:
         values = self.fieldset.read(data, errors)
-        applicable, reason = self._check(values, errors)
+        applicable, reason = self._check(values, errors, ctx.today)
         sentence_age = offence_age = None
         dob = values["date_of_birth"]
         if applicable and dob is not None and values["sentence_date"] is not None:
@@ -377,7 +397,7 @@ class OspI2018(_Osp2018):
 
     def evaluate(self, data: Mapping[str, object], ctx: Context, errors: list[FieldError]) -> Result:
         values = self.fieldset.read(data, errors)
-        applicable, reason = self._check(values, errors)
+        applicable, reason = self._check(values, errors, ctx.today)
         if errors:
             return self.error_result(errors)
         if values["sex"] == "female" and values["has_ever_committed_sexual_offence"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from safeguard.instruments.fields import MISSING, Field
+from safeguard.instruments.fields import MISSING, Field, after_assessment_date, long_date
 from safeguard.instruments.result import FieldError
 
 HMPPS_SOURCE = (
@@ -35,6 +35,7 @@ DATE_OF_BIRTH = Field(
     "The person's date of birth. All ages are counted in whole years by birthday.",
     required=False,
     nullable=True,
+    past_event=True,
 )
 HAS_SEXUAL_HISTORY = Field(
     "has_ever_committed_sexual_offence",
@@ -98,6 +99,7 @@ OSP_FIELDS: tuple[Field, ...] = (
         "sentence date). Required when the person has a sexual history.",
         required=False,
         nullable=True,
+        past_event=True,
     ),
     Field(
         "current_offence_against_stranger",
@@ -135,6 +137,7 @@ OSP_FIELDS: tuple[Field, ...] = (
         "band is reduced for a long offence-free period.",
         required=False,
         nullable=True,
+        past_event=True,
     ),
     Field(
         "assessment_date",
@@ -194,6 +197,9 @@ class OspFacts(NamedTuple):
 
 
 OSP_FIELD_NAMES = tuple(f.name for f in OSP_FIELDS)
+_BY_NAME = {f.name: f for f in OSP_FIELDS}
+LAST_SEXUAL = _BY_NAME["date_of_most_recent_sexual_offence"]
+RECENT = _BY_NAME["most_recent_offence_date"]
 _POSITION = {name: i for i, name in enumerate(OSP_FIELD_NAMES)}
 
 
@@ -290,6 +296,38 @@ def check_osp(raw: tuple[Any, ...], errors: list[FieldError], today: date) -> Os
     defaulted = assessment is None
     if assessment is None:
         assessment = today
+    # Past events cannot be after the assessment date (a date of birth after a given assessment
+    # date is reported on the assessment date, below, as before).
+    if last_sexual is not None and last_sexual > assessment:
+        errors.append(after_assessment_date(LAST_SEXUAL, last_sexual, assessment))
+    if recent is not None and recent > assessment:
+        errors.append(after_assessment_date(RECENT, recent, assessment))
+    if defaulted and dob is not None and dob > assessment:
+        errors.append(after_assessment_date(DATE_OF_BIRTH, dob, assessment))
+    if last_sexual is not None and followup is not None and last_sexual > followup:
+        errors.append(
+            FieldError(
+                "date_of_most_recent_sexual_offence",
+                "after_start_of_followup",
+                f"{LAST_SEXUAL.title} ({long_date(last_sexual)}) is after the start of follow-up "
+                f"({long_date(followup)}): follow-up starts at release or sentence for the current "
+                "offence, after the offences it counts",
+            )
+        )
+    if (
+        recent is not None
+        and last_sexual is not None
+        and recent < last_sexual
+        and (dob is None or recent >= dob)
+    ):
+        errors.append(
+            FieldError(
+                "most_recent_offence_date",
+                "inconsistent",
+                f"{RECENT.title} ({long_date(recent)}) is before the {LAST_SEXUAL.title.lower()} "
+                f"({long_date(last_sexual)}): the most recent offence of any kind includes sexual offences",
+            )
+        )
     age_followup = age_last_sexual = None
     if dob is not None:
         if (

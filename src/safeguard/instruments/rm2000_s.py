@@ -7,7 +7,7 @@ from typing import Any
 
 from safeguard.instruments.ages import whole_years
 from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, ItemRule, TableInfo
-from safeguard.instruments.fields import Field
+from safeguard.instruments.fields import Field, after_assessment_date
 from safeguard.instruments.result import FieldError, ItemExplanation, Result
 
 SOURCE = "Risk Matrix 2000, as summarised in SAARNA publications; the scoring guide has not been checked"
@@ -70,6 +70,9 @@ def _factor(label: str) -> Any:
         )
 
     return score
+
+
+DATE_OF_BIRTH = Field("date_of_birth", "date", "Date of birth", "The person's date of birth.", past_event=True)
 
 
 class Rm2000S(Instrument):
@@ -135,7 +138,7 @@ class Rm2000S(Instrument):
             nullable=True,
             choices=("male", "female"),
         ),
-        Field("date_of_birth", "date", "Date of birth", "The person's date of birth."),
+        DATE_OF_BIRTH,
         Field(
             "assessment_date",
             "date",
@@ -213,7 +216,10 @@ class Rm2000S(Instrument):
         values = self.fieldset.read(data, errors)
         dob = values["date_of_birth"]
         assessment = values["assessment_date"] or ctx.today
-        if dob is not None and assessment < dob:
+        if dob is not None and assessment < dob and values["assessment_date"] is None:
+            # No assessment date given: it is today's, and a birth cannot be after it.
+            errors.append(after_assessment_date(DATE_OF_BIRTH, dob, assessment))
+        elif dob is not None and assessment < dob:
             errors.append(
                 FieldError(
                     "assessment_date",

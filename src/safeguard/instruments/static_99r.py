@@ -10,7 +10,7 @@ from typing import Any
 
 from safeguard.instruments.ages import whole_years
 from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, ItemRule, TableInfo
-from safeguard.instruments.fields import MISSING, Field
+from safeguard.instruments.fields import MISSING, Field, after_assessment_date
 from safeguard.instruments.result import ExtraValue, FieldError, ItemExplanation, Result
 
 SOURCE = (
@@ -102,6 +102,7 @@ FIELDS = (
         "Leave out if you give age_at_release instead.",
         required=False,
         nullable=True,
+        past_event=True,
     ),
     Field(
         "release_date",
@@ -227,6 +228,9 @@ FIELDS = (
         default=False,
     ),
 )
+
+
+DATE_OF_BIRTH = next(f for f in FIELDS if f.name == "date_of_birth")
 
 
 class Static99R(Instrument):
@@ -438,6 +442,10 @@ class Static99R(Instrument):
             male,
             only_images,
         ) = raw
+        if dob is not None and dob > ctx.today:
+            # No assessment date is asked: the date of scoring (the assessment's own date when
+            # an assessment is recorded) is the date a birth cannot follow.
+            errors.append(after_assessment_date(DATE_OF_BIRTH, dob, ctx.today))
         if dob is not None and release is not None and given_age is None and release >= dob:
             # The usual case, worked out inline: whole years by birthday.
             age: float | int | None = (

@@ -66,7 +66,9 @@ def test_victim_age_still_answers_for_the_age_shown() -> None:
     result = ok(images_request(**ADULT, sentence_before_plea=custody("26w"), victim_age=12))
     assert result.notification.applies == "yes"
     assert any("youngest child shown" in note for note in result.notes)
-    given = ok(images_request(**ADULT, sentence_before_plea=custody("26w"), victim_age=12, youngest_age_shown=16))
+    given = ok(
+        images_request(**ADULT, sentence_before_plea=custody("26w"), victim_age=12, youngest_age_shown=16)
+    )
     assert given.notification.applies == "no"
 
 
@@ -105,7 +107,9 @@ def out_ok(data: dict[str, object]) -> bool:
 
 
 def test_caution_names_the_caution() -> None:
-    out = notification_from_dict({"disposal": "caution", "relevant_date": "2025-03-01", "age_at_relevant_date": 8})
+    out = notification_from_dict(
+        {"disposal": "caution", "relevant_date": "2025-03-01", "age_at_relevant_date": 8}
+    )
     assert "the date of the caution" in out["errors"][0]["message"]  # type: ignore[index]
 
 
@@ -163,7 +167,9 @@ def test_notification_checks_the_threshold_when_the_offence_is_given() -> None:
     assert any("Not yet known whether notification applies" in w for w in asked["warnings"])  # type: ignore[attr-defined]
     young = notify(age_at_relevant_date=17, age_at_offence=16, custody_months=6)
     assert young["schedule_3"]["applies"] == "no"  # type: ignore[index]
-    plain = notification_from_dict({"disposal": "fine", "relevant_date": "2025-03-01", "age_at_relevant_date": 30})
+    plain = notification_from_dict(
+        {"disposal": "fine", "relevant_date": "2025-03-01", "age_at_relevant_date": 30}
+    )
     assert plain["schedule_3"] is None and plain["period_months"] == 60
 
 
@@ -175,7 +181,12 @@ def test_notification_refuses_impossible_ages_and_stray_inputs() -> None:
     later = notify(age_at_offence=31)
     assert later["errors"][0]["code"] == "after_relevant_date"  # type: ignore[index]
     stray = notification_from_dict(
-        {"disposal": "fine", "relevant_date": "2025-03-01", "age_at_relevant_date": 30, "youngest_age_shown": 12}
+        {
+            "disposal": "fine",
+            "relevant_date": "2025-03-01",
+            "age_at_relevant_date": 30,
+            "youngest_age_shown": 12,
+        }
     )
     assert stray["errors"][0]["code"] == "needs_offence"  # type: ignore[index]
 

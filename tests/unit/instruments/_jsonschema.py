@@ -31,6 +31,7 @@ SUPPORTED = {
     "examples",
     "x-safeguard",
     "x-component",
+    "x-past-event",
 }
 
 _TYPES = {

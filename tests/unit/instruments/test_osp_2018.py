@@ -66,7 +66,7 @@ def test_osp_c_examples(ages: tuple[int, int], points: int, year_1: float, year_
         (54, 1),
         (59, 1),
         (60, 0),
-        (80, 0),
+        (76, 0),
     ],
 )
 def test_age_at_sentence(sentence_age: int, points: int) -> None:

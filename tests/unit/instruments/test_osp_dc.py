@@ -123,7 +123,7 @@ def test_age_counts_whole_years_by_birthday() -> None:
     assert points_by_item(on_birthday)["age_at_start_of_followup"] == 13
 
 
-@pytest.mark.parametrize(("offence_age", "points"), [(10, 0), (15, 0), (16, 5), (17, 5), (18, 10), (70, 10)])
+@pytest.mark.parametrize(("offence_age", "points"), [(10, 0), (15, 0), (16, 5), (17, 5), (18, 10), (46, 10)])
 def test_age_at_most_recent_sexual_offence(offence_age: int, points: int) -> None:
     result = score(date_of_most_recent_sexual_offence=f"{1980 + offence_age}-01-01")
     assert points_by_item(result)["age_at_most_recent_sexual_offence"] == points
@@ -235,7 +235,8 @@ def test_risk_reduction_drops_one_band_after_five_offence_free_years() -> None:
         {"supervision_status": "custody"},
         {"sex": "male", "most_recent_offence_date": "2023-01-01"},
         {"date_at_start_of_followup": "2021-11-02"},
-        {"date_of_most_recent_sexual_offence": "2022-01-01"},
+        # A sexual offence within five years: follow-up cannot have started before it.
+        {"date_of_most_recent_sexual_offence": "2022-01-01", "date_at_start_of_followup": "2022-01-01"},
     ],
 )
 def test_risk_reduction_not_applied(changes: dict[str, object]) -> None:

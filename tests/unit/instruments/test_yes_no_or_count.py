@@ -97,7 +97,12 @@ def test_schema_and_engine_accept_both_and_refuse_anything_else(instrument_id: s
     example = registry.example_input(instrument_id)
     for good in (True, False, 0, 7):
         assert schema_errors(schema, {**example, name: good}) == [], good
-    for bad, code in (("yes", "wrong_type"), (1.5, "wrong_type"), (-1, "out_of_range"), (1000, "out_of_range")):
+    for bad, code in (
+        ("yes", "wrong_type"),
+        (1.5, "wrong_type"),
+        (-1, "out_of_range"),
+        (1000, "out_of_range"),
+    ):
         assert schema_errors(schema, {**example, name: bad}), bad
         result = registry.score(instrument_id, {**example, name: bad}, today=AS_OF)
         assert [(e.field, e.code) for e in result.errors] == [(name, code)], bad
@@ -120,12 +125,20 @@ def test_batch_csv_reads_words_and_counts() -> None:
     lines = [",".join(header)]
     for answer in ("yes", "true", "N", "2", "0", "some"):
         values = {**row, "non_contact_sex_offence_convictions": answer, "male_victims": answer}
-        lines.append(",".join(str(values[k]).lower() if isinstance(values[k], bool) else str(values[k]) for k in header))
+        lines.append(
+            ",".join(
+                str(values[k]).lower() if isinstance(values[k], bool) else str(values[k]) for k in header
+            )
+        )
     out = io.StringIO()
     run_batch("static-99r", io.StringIO("\n".join(lines) + "\n"), out, in_format="csv", today=AS_OF)
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     answers = [
-        {i["name"]: i["answer"] for i in r["items"] if i["name"] in ("male_victims", "non_contact_sex_offence_convictions")}
+        {
+            i["name"]: i["answer"]
+            for i in r["items"]
+            if i["name"] in ("male_victims", "non_contact_sex_offence_convictions")
+        }
         for r in records[:5]
     ]
     assert [a["male_victims"] for a in answers] == [True, True, False, 2, 0]
