@@ -1151,7 +1151,8 @@ class _Calculation:
                 "youngest_age_shown",
                 "not_applicable",
                 f"the age of the youngest child shown in the images applies to indecent-image offences, "
-                f"not to {offence.statute}: leave it out (give victim_age for the child's age)",
+                f"not to {offence.statute}: leave it out (the age of the child at the offence is asked "
+                "for separately)",
             )
         if r.conviction_date is None:
             self.note(
