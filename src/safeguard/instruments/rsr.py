@@ -174,6 +174,17 @@ class Rsr(Instrument):
             default=1,
         ),
     )
+    # Each generation's images percentage is not an answer in the other generation.
+    schema_rules = (
+        {
+            "if": {"properties": {"generation": {"const": 2}}, "required": ["generation"]},
+            "then": {"properties": {"osp_iic_percent": {"type": "null"}}},
+        },
+        {
+            "if": {"properties": {"generation": {"enum": [1, None]}}},
+            "then": {"properties": {"iic_srp_percent": {"type": "null"}}},
+        },
+    )
     feeds = (
         Feed("osp-dc", "osp_dc_percent", _percent_of, required=True),
         Feed("osp-iic", "osp_iic_percent", _percent_of, required=True, when=_generation_1),

@@ -10,6 +10,7 @@ from safeguard.instruments import registry
 from safeguard.instruments.osp_common import SEXUAL_COUNTS
 from safeguard.instruments.rsr import band_for_percent, round_percent
 
+from ._jsonschema import errors as schema_errors
 from .conftest import AS_OF, osp_row
 
 
@@ -138,6 +139,14 @@ def test_each_generation_refuses_the_other_generations_images_percentage() -> No
     assert "generation 2 adds iic_srp_percent instead" in gen2.errors[1].message
     gen1 = registry.get("rsr").score(direct(iic_srp_percent=0.2))
     assert [(e.field, e.code) for e in gen1.errors] == [("iic_srp_percent", "wrong_generation")]
+
+
+def test_the_schema_says_which_images_percentage_each_generation_takes() -> None:
+    schema = registry.input_schema("rsr")
+    assert schema_errors(schema, direct()) == []
+    assert schema_errors(schema, direct(generation=2))  # OSP/IIC given with generation 2
+    assert schema_errors(schema, direct(generation=2, osp_iic_percent=None, iic_srp_percent=0.2)) == []
+    assert schema_errors(schema, direct(iic_srp_percent=0.2))  # IIC-SRP given with generation 1
 
 
 def test_each_component_is_rounded_to_two_decimals_before_adding() -> None:
