@@ -1,4 +1,4 @@
-"""The `safeguard` command: serve, demo, check, audit verify, keys, tokens, and the pure tools."""
+"""The `safeguard` command: serve, demo, check, audit (verify, checkpoint), keys, tokens, and the pure tools."""
 
 from __future__ import annotations
 
@@ -78,19 +78,51 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    if args.audit_command == "new-key":
+        from safeguard.core.crypto import new_key_spec
+
+        print(new_key_spec(args.key_id))
+        return 0
     _setup_django()
+    if args.audit_command == "checkpoint":
+        return _audit_checkpoint(args)
     from safeguard.audit.verify import verify_chain
 
-    result = verify_chain()
+    result = verify_chain(checkpoint_file=args.checkpoints, workers=args.workers)
+    for note in result.notes:
+        print(f"Note: {note}", file=sys.stderr)
     if result.ok:
-        print(f"Audit chain intact: {result.checked} events verified.")
+        print(
+            f"Audit chain intact: {result.checked} events verified ({result.keyed} keyed, "
+            f"{result.legacy} legacy); {result.checkpoints} checkpoints match."
+        )
         return 0
+    where = f"event {result.first_broken_id}" if result.first_broken_id is not None else "a checkpoint"
+    print(f"Audit chain BROKEN at {where}: {result.problem}.", file=sys.stderr)
+    for problem in result.problems[1:10]:
+        at = f"event {problem.event_id}: " if problem.event_id is not None else ""
+        print(f"  also {at}{problem.message}", file=sys.stderr)
     print(
-        f"Audit chain BROKEN at event {result.first_broken_id}: {result.problem}. "
-        f"{result.checked} events before it verified.",
+        f"{result.checked} events read, {result.failed} failed their hash or link check; "
+        f"{result.checkpoints} checkpoints match.",
         file=sys.stderr,
     )
     return 1
+
+
+def _audit_checkpoint(args: argparse.Namespace) -> int:
+    from safeguard.audit import checkpoints
+
+    try:
+        written = checkpoints.write(directory=args.dir)
+    except checkpoints.CheckpointError as exc:
+        print(f"safeguard audit checkpoint: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Checkpoint written to {checkpoints.path(args.dir)}: {written.count} events, "
+        f"last event {written.last_id}, key {written.key_id}."
+    )
+    return 0
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
@@ -181,7 +213,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", help="recompute the hash chain; name the first broken link")
+    verify = audit_sub.add_parser(
+        "verify", help="recompute the keyed hash chain and check every checkpoint; name what broke"
+    )
+    verify.add_argument(
+        "--checkpoints", metavar="FILE", help="the checkpoint file (default: AUDIT_CHECKPOINT_DIR/checkpoints.jsonl)"
+    )
+    verify.add_argument(
+        "--workers", type=int, default=min(2, os.cpu_count() or 1),
+        help="processes verifying parts of the chain at once (default: up to 2)",
+    )
+    checkpoint = audit_sub.add_parser(
+        "checkpoint", help="append a signed checkpoint (count, head hash, time) to the checkpoint file"
+    )
+    checkpoint.add_argument("--dir", help="the checkpoint directory (default: AUDIT_CHECKPOINT_DIR)")
+    new_audit_key = audit_sub.add_parser("new-key", help="print a new key entry for AUDIT_CHAIN_KEYS")
+    new_audit_key.add_argument("key_id")
     audit.set_defaults(func=cmd_audit)
 
     keys = sub.add_parser("keys", help="field-encryption keys")

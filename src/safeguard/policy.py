@@ -7,6 +7,7 @@ Querysets are scoped here too, so views and selectors never filter by hand.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -107,15 +108,32 @@ class Actor:
         return self.agency.kind == AgencyKind.ADMINISTRATION
 
 
+# The policy's most recent refusal in this request (action and record), so that a refused
+# request (403) is audited with what was refused; reset when each request starts.
+_refusal: ContextVar[tuple[str, Any] | None] = ContextVar("safeguard_policy_refusal", default=None)
+
+
 def allows(actor: Actor | None, action: str, obj: Any = None) -> bool:
     """May this actor do this action (to this object)? Default deny."""
-    if actor is None or not actor.membership.is_active or not actor.user.is_active:
-        return False
-    if action not in GRANTS.get((actor.agency.kind, actor.role), frozenset()):
-        return False
-    if obj is None:
-        return True
-    return scope(actor, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    allowed = (
+        actor is not None
+        and actor.membership.is_active
+        and actor.user.is_active
+        and action in GRANTS.get((actor.agency.kind, actor.role), frozenset())
+        and (obj is None or scope(actor, action, type(obj)._default_manager.filter(pk=obj.pk)).exists())
+    )
+    if not allowed:
+        _refusal.set((action, obj))
+    return allowed
+
+
+def last_refusal() -> tuple[str, Any] | None:
+    """The action (and record, or None) the policy last refused in this request, if any."""
+    return _refusal.get()
+
+
+def forget_refusal(**_: Any) -> None:
+    _refusal.set(None)
 
 
 def scope(actor: Actor | None, action: str, queryset: QuerySet[M]) -> QuerySet[M]:

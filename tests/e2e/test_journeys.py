@@ -75,7 +75,7 @@ def test_auditor_sees_their_dashboard_and_the_log(live_server, e2e_world, watche
     expect(page.get_by_role("link", name="People", exact=True)).to_have_count(0)
     axe.check(page)
     page.get_by_role("link", name="Audit log").first.click()
-    page.get_by_label("Action").fill("person.view")
+    page.get_by_label("Action").select_option("person.view")
     page.get_by_role("button", name="Filter").click()
     table = page.get_by_test_id("audit-table")
     expect(table).to_contain_text("prob_prac")

@@ -7,30 +7,10 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from safeguard.audit.models import AuditChainHead, AuditEvent
-from safeguard.audit.services import record_event
 from safeguard.audit.verify import verify_chain
 from tests.conftest import sign_in
-
-
-def _raw(sql: str, params: list) -> None:
-    """Tamper as an attacker with database access would: bypassing the append-only triggers."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
-            cursor.execute(sql, params)
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS audit_no_delete")
-            cursor.execute(sql, params)
-
-
-def _events(world, n: int = 5) -> list[AuditEvent]:
-    actor = world.actor("prob_prac")
-    return [
-        record_event(action="person.view", actor=actor, obj=world.persons["probation"], details={"n": i})
-        for i in range(n)
-    ]
+from tests.integration.audit_tampering import raw as _raw
+from tests.integration.audit_tampering import views as _events
 
 
 def test_person_page_writes_exactly_one_event(client, world):
@@ -135,8 +115,8 @@ def test_verify_detects_an_inserted_event(world):
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO audit_auditevent (occurred_at, user_id, username, agency_id, agency_name, role, action, "
-            "object_type, object_id, outcome, endpoint, justification, details, prev_hash, hash) "
-            "VALUES (%s, NULL, 'forger', NULL, '', '', 'person.view', '', '', 'success', '', '', %s, %s, %s)",
+            "object_type, object_id, outcome, endpoint, justification, details, key_id, prev_hash, hash) "
+            "VALUES (%s, NULL, 'forger', NULL, '', '', 'person.view', '', '', 'success', '', '', %s, 'x', %s, %s)",
             [forged.occurred_at, "{}", forged.hash, "f" * 64],
         )
     result = verify_chain()

@@ -51,6 +51,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "people:conviction-create": {"GET": {**person_record(), "court_prac": 404}},
     "people:address-create": {"GET": {**person_record(), "court_prac": 404}},
     "audit:list": {"GET": staff_only({"auditor"})},
+    "audit:export": {"GET": staff_only({"auditor"})},
     "api-docs": {"GET": everyone(200)},
     "api-1:openapi-json": {"GET": everyone(200)},
     "api-1:me": {"GET": everyone(200, anonymous=401)},

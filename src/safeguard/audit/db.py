@@ -51,3 +51,24 @@ def remove_append_only(connection: Any) -> None:
         elif connection.vendor == "sqlite":
             for statement in SQLITE_DOWN:
                 cursor.execute(statement)
+
+
+# PostgreSQL only: an index for the auditor's record-id prefix filter (`object_id LIKE 'abc%'`
+# with the type fixed). The pattern operator class makes LIKE use it whatever the database's
+# collation; SQLite serves the same filter as a range on `audit_object_idx` (see selectors).
+POSTGRES_PREFIX_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS audit_object_prefix_idx ON {TABLE} "
+    "(object_type varchar_pattern_ops, object_id varchar_pattern_ops)"
+)
+
+
+def install_prefix_index(connection: Any) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(POSTGRES_PREFIX_INDEX)
+
+
+def remove_prefix_index(connection: Any) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS audit_object_prefix_idx")

@@ -1,10 +1,12 @@
-"""The append-only, hash-chained record of every read and write of personal data."""
+"""The append-only, keyed hash-chained record of every read and write of personal data."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from django.db import models
+
+from safeguard.audit.chain import CanonicalJSONEncoder
 
 
 class Outcome(models.TextChoices):
@@ -28,7 +30,11 @@ class AuditEvent(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     endpoint = models.CharField(max_length=300, blank=True)
     justification = models.TextField(blank=True)
-    details = models.JSONField(default=dict, blank=True)
+    # Written in canonical form (the text kept is the text hashed; see chain.py).
+    details = models.JSONField(default=dict, blank=True, encoder=CanonicalJSONEncoder)
+    # The id of the AUDIT_CHAIN_KEYS key this event was chained with; empty for events written
+    # before the chain was keyed (plain SHA-256, verified only as the chain's first events).
+    key_id = models.CharField(max_length=20, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from safeguard.audit.chain import GENESIS_HASH, event_hash, truncate_to_millisecond
+from safeguard.audit import checkpoints
+from safeguard.audit.chain import (
+    GENESIS_HASH,
+    canonical_details,
+    keyed_fields,
+    keyed_hash,
+    truncate_to_millisecond,
+)
+from safeguard.audit.keys import chain_keys
 from safeguard.audit.models import AuditChainHead, AuditEvent, Outcome
 
 if TYPE_CHECKING:
@@ -38,7 +47,8 @@ def record_event(
     justification: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction."""
+    """Append one event to the chain, inside the caller's transaction, keyed with the primary
+    AUDIT_CHAIN_KEYS key."""
     if actor is not None:
         user = actor.user
         endpoint = endpoint or actor.endpoint
@@ -58,13 +68,20 @@ def record_event(
         "justification": justification,
         "details": details or {},
     }
+    ring = chain_keys()
+    key_id = ring.primary_id
+    fields, details_text = keyed_fields(values), canonical_details(values["details"])
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH)
-    values["hash"] = event_hash(head.last_hash, values)
-    event = AuditEvent.objects.create(prev_hash=head.last_hash, **values)
+    values["hash"] = keyed_hash(ring.get(key_id), head.last_hash, key_id, fields, details_text)
+    event = AuditEvent.objects.create(prev_hash=head.last_hash, key_id=key_id, **values)
     head.last_event_id = event.pk
     head.last_hash = event.hash
     head.event_count += 1
     head.save(update_fields=["last_event_id", "last_hash", "event_count"])
+    every = settings.AUDIT_CHECKPOINT_EVERY
+    if every and head.event_count % every == 0:
+        # After the commit, so that a checkpoint never names an event that was rolled back.
+        transaction.on_commit(checkpoints.write_quietly)
     return event

@@ -1,39 +1,62 @@
-"""The auditor's browse of the audit log, filtered and paginated."""
+"""The auditor's browse of the audit log, filtered and paginated, and its CSV export."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from safeguard.audit import selectors
+from safeguard.audit.actions import AuditAction, RecordType, action_label, record_label
+from safeguard.audit.chain import canonical_details, time_text
 from safeguard.audit.forms import AuditFilterForm
+from safeguard.audit.models import AuditEvent
 from safeguard.audit.services import record_event
 from safeguard.core.decorators import actor_required
-from safeguard.policy import Action
+from safeguard.policy import Action, Actor
 
 PAGE_SIZE = 50
+EXPORT_COLUMNS = (
+    "Event", "Time (UTC)", "Username", "User id", "Agency", "Role", "Action", "Action name",
+    "Record type", "Record id", "Outcome", "Reason", "Endpoint", "Details", "Key id", "Hash",
+)
+# A spreadsheet reads a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _filters(request: HttpRequest) -> tuple[AuditFilterForm, selectors.AuditFilter | None]:
+    """The form, and the filters when they are valid (None when they are not)."""
+    form = AuditFilterForm(request.GET or None)
+    if not form.is_bound:
+        return form, selectors.AuditFilter()
+    if not form.is_valid():
+        return form, None
+    return form, selectors.AuditFilter(**form.cleaned_data)
 
 
 @actor_required(Action.AUDIT_VIEW)
 def event_list(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    filters = selectors.AuditFilter()
-    if form.is_bound and form.is_valid():
-        filters = selectors.AuditFilter(**form.cleaned_data)
-    events = selectors.event_list(actor=request.actor, filters=filters)  # type: ignore[attr-defined]
-    # Keyset pagination: "older than event N" costs the same on page 1 and page 10,000,
-    # and never counts the whole (very large) table.
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    form, filters = _filters(request)
+    page: list[AuditEvent] = []
+    has_older = False
     before = request.GET.get("before", "")
-    if before.isdigit():
-        events = events.filter(pk__lt=int(before))
-    rows = list(events[: PAGE_SIZE + 1])
-    page, has_older = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-    record_event(
-        action="audit.search",
-        actor=request.actor,  # type: ignore[attr-defined]
-        object_type="audit.AuditEvent",
-        details={k: str(v) for k, v in filters.__dict__.items() if v},
-    )
+    if filters is not None:
+        events = selectors.event_list(actor=actor, filters=filters)
+        # Keyset pagination: "older than event N" costs the same on page 1 and page 10,000,
+        # and never counts the whole (very large) table.
+        if before.isdigit():
+            events = events.filter(pk__lt=int(before))
+        rows = list(events[: PAGE_SIZE + 1])
+        page, has_older = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        record_event(
+            action=AuditAction.AUDIT_SEARCH, actor=actor, object_type=RecordType.AUDIT_LOG,
+            details=filters.given(),
+        )
     query = request.GET.copy()
     query.pop("before", None)
     return render(
@@ -45,5 +68,58 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "older_than": page[-1].pk if has_older else None,
             "is_first_page": not before.isdigit(),
             "query": query.urlencode(),
+            "can_export": filters is not None,
         },
     )
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def _export_row(event: AuditEvent) -> list[str]:
+    values = (
+        event.pk, time_text(event.occurred_at), event.username, event.user_id, event.agency_name,
+        event.role, action_label(event.action), event.action, record_label(event.object_type),
+        event.object_id, event.get_outcome_display(), event.justification, event.endpoint,
+        canonical_details(event.details) if event.details else "", event.key_id, event.hash,
+    )
+    return [_cell(v) for v in values]
+
+
+class _Line:
+    """A file-like target for csv.writer that hands each written line back."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+@actor_required(Action.AUDIT_VIEW)
+def export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered events as CSV, streamed newest first; one `audit.export` event records the
+    filters and how many rows were sent (and whether the download completed)."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    _, filters = _filters(request)
+    if filters is None:
+        return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
+    events = selectors.event_list(actor=actor, filters=filters)
+
+    def rows() -> Iterator[str]:
+        writer = csv.writer(_Line())
+        sent, complete = 0, False
+        try:
+            yield writer.writerow(EXPORT_COLUMNS)
+            for batch in selectors.event_batches(events):
+                yield "".join(writer.writerow(_export_row(event)) for event in batch)
+                sent += len(batch)
+            complete = True
+        finally:
+            record_event(
+                action=AuditAction.AUDIT_EXPORT, actor=actor, object_type=RecordType.AUDIT_LOG,
+                details={"filters": filters.given(), "rows": sent, "complete": complete},
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    return response

@@ -48,8 +48,11 @@ class KeyRing:
 
 
 @lru_cache(maxsize=8)
-def parse_keyring(spec: str) -> KeyRing:
-    """Parse ``id:base64key[,id:base64key...]``; each key must decode to 32 bytes."""
+def parse_keyring(spec: str, setting: str = "FIELD_ENCRYPTION_KEYS") -> KeyRing:
+    """Parse ``id:base64key[,id:base64key...]``; each key must decode to 32 bytes.
+
+    `setting` names the configuration the spec came from, for the error messages (the audit
+    chain's keys, AUDIT_CHAIN_KEYS, use the same form)."""
     keys: list[tuple[str, bytes]] = []
     for part in (p.strip() for p in spec.split(",")):
         if not part:
@@ -57,8 +60,7 @@ def parse_keyring(spec: str) -> KeyRing:
         kid, sep, encoded = part.partition(":")
         if not sep or not kid.isalnum():
             raise KeyConfigurationError(
-                "FIELD_ENCRYPTION_KEYS entries must look like id:base64key with an "
-                "alphanumeric id"
+                f"{setting} entries must look like id:base64key with an alphanumeric id"
             )
         try:
             key = base64.b64decode(encoded, validate=True)
@@ -68,14 +70,14 @@ def parse_keyring(spec: str) -> KeyRing:
             raise KeyConfigurationError(f"key {kid!r} must be 32 bytes, not {len(key)}")
         keys.append((kid, key))
     if not keys:
-        raise KeyConfigurationError("FIELD_ENCRYPTION_KEYS names no key")
+        raise KeyConfigurationError(f"{setting} names no key")
     if len({kid for kid, _ in keys}) != len(keys):
-        raise KeyConfigurationError("FIELD_ENCRYPTION_KEYS repeats a key id")
+        raise KeyConfigurationError(f"{setting} repeats a key id")
     return KeyRing(tuple(keys))
 
 
 def new_key_spec(key_id: str) -> str:
-    """A fresh KEK entry for FIELD_ENCRYPTION_KEYS."""
+    """A fresh 256-bit key entry for FIELD_ENCRYPTION_KEYS (or AUDIT_CHAIN_KEYS)."""
     return f"{key_id}:{base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()}"
 
 

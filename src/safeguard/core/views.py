@@ -1,4 +1,4 @@
-"""Home, the per-role dashboard, and health endpoints."""
+"""Home, the per-role dashboard, the refusal page, and health endpoints."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from safeguard.audit.refusals import record_refusal
 from safeguard.core.decorators import actor_required
 from safeguard.core.selectors import dashboard_for
 from safeguard.policy import Action
@@ -22,6 +23,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     panels = dashboard_for(request.actor)  # type: ignore[attr-defined]
     return render(request, panels["template"], {"panels": panels})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Every refused page (403, settings' handler403): recorded in the audit log, then explained."""
+    record_refusal(request)
+    return render(request, "403.html", status=403)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

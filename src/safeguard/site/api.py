@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError
 from safeguard.accounts.api import router as accounts_router
 from safeguard.accounts.api_auth import TokenAuth, VerifiedSessionAuth
 from safeguard.assessments.api import router as assessments_router
+from safeguard.audit.refusals import record_refusal
 from safeguard.courts.api import router as courts_router
 from safeguard.people.api import router as people_router
 from safeguard.people.selectors import JustificationRequired
@@ -44,6 +45,7 @@ def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    record_refusal(request)
     return api.create_response(
         request, {"detail": "Your role does not allow this action", "code": "forbidden"}, status=403
     )

@@ -21,6 +21,7 @@ NODE_MODULES = Path(os.environ.get("SAFEGUARD_NODE_MODULES", BASE_DIR / "node_mo
 # Development-only values. Production refuses every one of them.
 DEV_SECRET_KEY = "dev-insecure-secret-key-not-for-production-use-0000000000"  # noqa: S105
 DEV_FIELD_ENCRYPTION_KEYS = "dev1:ZGV2LW9ubHkta2V5LW5ldmVyLXVzZS1pbi1wcm9kISE="
+DEV_AUDIT_CHAIN_KEYS = "auditdev1:ZGV2LW9ubHktYXVkaXQta2V5LW5ldmVyLWluLXByb2Q="
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -36,6 +37,13 @@ DEMO_MODE = env.bool("SAFEGUARD_DEMO", default=not PRODUCTION)
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 FIELD_ENCRYPTION_KEYS = env.str("FIELD_ENCRYPTION_KEYS", default=DEV_FIELD_ENCRYPTION_KEYS)
+# The audit chain's HMAC keys, newest first (`id:base64key,...`), held outside the database: the
+# first keys new events, the others only verify older ones. Checkpoints of the chain (count, head
+# hash, signed) are appended to a file in AUDIT_CHECKPOINT_DIR, every AUDIT_CHECKPOINT_EVERY events
+# (0: only by `safeguard audit checkpoint`). See docs/security.md and ADR 0007.
+AUDIT_CHAIN_KEYS = env.str("AUDIT_CHAIN_KEYS", default=DEV_AUDIT_CHAIN_KEYS)
+AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "audit-checkpoints")))
+AUDIT_CHECKPOINT_EVERY = env.int("AUDIT_CHECKPOINT_EVERY", default=0 if SAFEGUARD_ENV == "test" else 10_000)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -45,6 +53,15 @@ if PRODUCTION:
         problems.append("SECRET_KEY must be set to a random value of at least 50 characters")
     if FIELD_ENCRYPTION_KEYS == DEV_FIELD_ENCRYPTION_KEYS or "dev1:" in FIELD_ENCRYPTION_KEYS:
         problems.append("FIELD_ENCRYPTION_KEYS must be set (see README: keys)")
+    if AUDIT_CHAIN_KEYS == DEV_AUDIT_CHAIN_KEYS or "auditdev1:" in AUDIT_CHAIN_KEYS:
+        problems.append("AUDIT_CHAIN_KEYS must be set (see README: audit keys)")
+    else:
+        from safeguard.core.crypto import KeyConfigurationError, parse_keyring
+
+        try:
+            parse_keyring(AUDIT_CHAIN_KEYS, "AUDIT_CHAIN_KEYS")
+        except KeyConfigurationError as exc:
+            problems.append(str(exc))
     if DEBUG:
         problems.append("DEBUG must be off")
     if DEMO_MODE:

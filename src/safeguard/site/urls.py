@@ -5,6 +5,9 @@ from django.urls import include, path
 from safeguard.core import views as core_views
 from safeguard.site.api import api, api_docs
 
+# A refused page (PermissionDenied) is recorded in the audit log before it is answered.
+handler403 = "safeguard.core.views.permission_denied"
+
 urlpatterns = [
     path("", include("safeguard.core.urls")),
     path("", include("safeguard.accounts.urls")),

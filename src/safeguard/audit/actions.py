@@ -1,0 +1,108 @@
+"""Every action name the audit log records, and every kind of record it names, with the words an
+auditor reads.
+
+The auditor's filter offers exactly these (no free text). `tests/integration/test_audit_actions.py`
+fails when the code records an action missing here. Refusals (403, and 404 for records out of
+reach) are recorded under the policy's own action names (`safeguard.policy.Action`), so those are
+listed too.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    # The policy's actions (a refusal is recorded under the action that was refused)
+    DASHBOARD_VIEW = "dashboard.view", "Open the dashboard"
+    PERSON_VIEW = "person.view", "View a person's record"
+    PERSON_CREATE = "person.create", "Create a person's record"
+    PERSON_EDIT = "person.edit", "Edit people's records"
+    PERSON_NOTE_ADD = "person.note.add", "Add case notes"
+    AUDIT_VIEW = "audit.view", "View the audit log"
+    USERS_VIEW = "users.view", "View user accounts"
+    USERS_MANAGE = "users.manage", "Manage user accounts"
+    INSIGHTS_VIEW = "insights.view", "View insights"
+    SENTENCING_CALCULATE = "sentencing.calculate", "Use the sentencing calculator"
+    SENTENCING_CASE_VIEW = "sentencing.case.view", "View a sentencing case"
+    SENTENCING_CASE_EDIT = "sentencing.case.edit", "Edit sentencing cases"
+    GUIDELINES_MANAGE = "guidelines.manage", "Manage guideline data"
+    INSTRUMENTS_SCORE = "instruments.score", "Score a risk instrument"
+    ASSESSMENT_VIEW = "assessment.view", "View an assessment"
+    ASSESSMENT_EDIT = "assessment.edit", "Edit assessments"
+    # People
+    PERSON_SEARCH = "person.search", "Search people"
+    PERSON_UPDATE = "person.update", "Change a person's details"
+    PERSON_CONVICTION_CREATE = "person.conviction.create", "Add a conviction"
+    PERSON_ADDRESS_CREATE = "person.address.create", "Add an address"
+    PERSON_NOTE_CREATE = "person.note.create", "Write a case note"
+    # Assessments
+    ASSESSMENT_START = "assessment.start", "Start an assessment"
+    ASSESSMENT_SAVE = "assessment.save", "Save an assessment draft"
+    ASSESSMENT_COMPLETE = "assessment.complete", "Complete an assessment"
+    ASSESSMENT_CORRECT = "assessment.correct", "Correct an assessment"
+    ASSESSMENT_HISTORY = "assessment.history", "View a person's assessment history"
+    ASSESSMENT_COMPARE = "assessment.compare", "Compare assessments"
+    ASSESSMENT_DUE = "assessment.due", "List reassessments due"
+    # Sentencing
+    SENTENCING_CASE_CREATE = "sentencing.case.create", "Create a sentencing case"
+    SENTENCING_CASE_UPDATE = "sentencing.case.update", "Change a sentencing case"
+    SENTENCING_CASE_LIST = "sentencing.case.list", "List sentencing cases"
+    SENTENCING_CASE_PERSON_CHOICES = "sentencing.case.person_choices", "List people for a sentencing case"
+    SENTENCING_CASE_COMPARE = "sentencing.case.compare", "Compare sentencing scenarios"
+    SENTENCING_SCENARIO_CREATE = "sentencing.scenario.create", "Add a sentencing scenario"
+    SENTENCING_SCENARIO_UPDATE = "sentencing.scenario.update", "Change a sentencing scenario"
+    SENTENCING_SCENARIO_VIEW = "sentencing.scenario.view", "View a sentencing scenario"
+    SENTENCING_REPORT_VIEW = "sentencing.report.view", "View a pre-sentence report"
+    SENTENCING_REPORT_PDF = "sentencing.report.pdf", "Download a pre-sentence report"
+    GUIDELINE_UPLOAD = "guideline.upload", "Upload guideline data"
+    GUIDELINE_VERIFY = "guideline.verify", "Record a guideline verification"
+    # Accounts and sign-in
+    USER_VIEW = "user.view", "View a user account"
+    ACCOUNT_LOCKED = "account.locked", "Account locked"
+    ACCOUNT_UNLOCKED = "account.unlocked", "Account unlocked"
+    ACCOUNT_ENABLED = "account.enabled", "Account enabled"
+    ACCOUNT_DISABLED = "account.disabled", "Account disabled"
+    ACCOUNT_SIGNED_OUT_EVERYWHERE = "account.signed_out_everywhere", "Signed out everywhere"
+    MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", "Role changed"
+    MFA_ENROLLED = "mfa.enrolled", "Second factor set up"
+    MFA_RECOVERY_CODES_ISSUED = "mfa.recovery_codes_issued", "Recovery codes issued"
+    API_TOKEN_CREATED = "api_token.created", "API token created"
+    SIGN_IN_PASSWORD = "sign_in.password", "Sign in: password"
+    SIGN_IN_MFA = "sign_in.mfa", "Sign in: security code"
+    SIGN_IN_SIGN_OUT = "sign_in.sign_out", "Sign out"
+    # The audit log itself
+    AUDIT_SEARCH = "audit.search", "Search the audit log"
+    AUDIT_EXPORT = "audit.export", "Export the audit log"
+    # A refused request whose refused action is not known (see audit.refusals)
+    REQUEST_REFUSED = "request.refused", "Refused request"
+
+
+class RecordType(models.TextChoices):
+    """The kinds of record events name (`object_type`: the model's label)."""
+
+    PERSON = "people.Person", "Person"
+    SENTENCING_CASE = "courts.SentencingCase", "Sentencing case"
+    ASSESSMENT = "assessments.Assessment", "Assessment"
+    USER = "accounts.User", "User account"
+    GUIDELINE_UPLOAD = "courts.GuidelineUpload", "Guideline upload"
+    GUIDELINE_VERIFICATION = "courts.GuidelineVerification", "Guideline verification"
+    AUDIT_LOG = "audit.AuditEvent", "Audit log"
+
+
+_ACTION_LABELS = dict(AuditAction.choices)
+_RECORD_LABELS = dict(RecordType.choices)
+
+
+def action_label(name: str) -> str:
+    """The words for an action (the name itself for one this list does not know yet)."""
+    return str(_ACTION_LABELS.get(name, name))
+
+
+def record_label(object_type: str) -> str:
+    return str(_RECORD_LABELS.get(object_type, object_type))
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """For the filter: every action, in alphabetical order of its words."""
+    return sorted(((value, str(label)) for value, label in AuditAction.choices), key=lambda c: c[1])

@@ -1,0 +1,48 @@
+"""Refused requests (403) in the audit log, recorded once per request, in one place.
+
+Pages reach `record_refusal` through the 403 handler (`core.views.permission_denied`), the JSON
+API through its PermissionDenied handler (`site/api.py`). The event names what was refused: the
+policy's most recent refusal in the request (its action and record), or else the action the page
+requires, and the endpoint; its outcome is `denied` and its details say the answer was a 403,
+where a record out of reach is a `denied` event answered with a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+from django.http import HttpRequest
+
+from safeguard import policy
+from safeguard.audit.actions import AuditAction
+from safeguard.audit.models import Outcome
+from safeguard.audit.services import record_event
+
+_RECORDED = "_safeguard_refusal_recorded"
+
+
+def _page_action(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    return str(getattr(getattr(match, "func", None), "required_action", "") or AuditAction.REQUEST_REFUSED)
+
+
+def record_refusal(request: HttpRequest) -> None:
+    """Record this request's refusal (a second call for the same request records nothing)."""
+    if getattr(request, _RECORDED, False):
+        return
+    setattr(request, _RECORDED, True)
+    refusal = policy.last_refusal()
+    action, obj = refusal if refusal is not None else (_page_action(request), None)
+    actor = getattr(request, "actor", None)
+    user: Any = request.user if actor is None and request.user.is_authenticated else None
+    record_event(
+        action=action,
+        actor=actor,
+        user=user,
+        obj=obj if isinstance(obj, Model) else None,
+        outcome=Outcome.DENIED,
+        endpoint=f"{request.method} {request.path}",
+        details={"status": 403},
+    )
+    policy.forget_refusal()
