@@ -60,6 +60,8 @@ USERS = [
     DemoUser("analyst", "Kim", "Dataset", "Demo Analysis Team", Role.ANALYST, "Analyst"),
     DemoUser("auditor", "Ash", "Checker", "Demo Platform Administration", Role.AUDITOR, "Information governance auditor"),
     DemoUser("admin", "Max", "Admin", "Demo Platform Administration", Role.ADMINISTRATOR, "Platform administrator"),
+    # A second administrator: giving the auditor or administrator role needs two (docs/security.md).
+    DemoUser("admin2", "Mo", "Second", "Demo Platform Administration", Role.ADMINISTRATOR, "Platform administrator"),
 ]
 
 GIVEN = ["Alex", "Billie", "Charlie", "Dana", "Eden", "Frankie", "Gale", "Harper", "Indy", "Jules",

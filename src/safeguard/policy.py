@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from safeguard.accounts.choices import AgencyKind, Role
 
@@ -141,7 +141,7 @@ def scope(actor: Actor | None, action: str, queryset: QuerySet[M]) -> QuerySet[M
     if actor is None or not allows(actor, action):
         return queryset.none()
     label = queryset.model._meta.label
-    rule = _SCOPES.get(label)
+    rule = _ACTION_SCOPES.get((label, action)) or _SCOPES.get(label)
     if rule is None:
         return queryset.none()
     return queryset.filter(rule(actor)).distinct()
@@ -169,9 +169,39 @@ def _audit_scope(actor: Actor) -> Q:
 
 
 def _user_scope(actor: Actor) -> Q:
+    """Users an administrator may see: everyone for the administration agency, else anyone who
+    holds or held a role in the administrator's agency."""
     if actor.is_global:
         return Q()
-    return Q(memberships__agency=actor.agency)
+    from safeguard.accounts.models import Membership
+
+    return Q(Exists(Membership.objects.filter(user=OuterRef("pk"), agency=actor.agency)))
+
+
+def _user_manage_scope(actor: Actor) -> Q:
+    """Accounts an administrator may change (password, second factor, disable, unlock): an
+    agency's administrator only those whose every active role is in that agency, so that nobody
+    takes over an account that also acts for another agency (or for the whole platform)."""
+    if actor.is_global:
+        return Q()
+    from safeguard.accounts.models import Membership
+
+    elsewhere = Membership.objects.filter(user=OuterRef("pk"), is_active=True).exclude(agency=actor.agency)
+    return _user_scope(actor) & ~Q(Exists(elsewhere))
+
+
+def _agency_or_global_scope(actor: Actor) -> Q:
+    """Roles and approval requests in the actor's agency; the administration agency sees all."""
+    if actor.is_global:
+        return Q()
+    return Q(agency=actor.agency)
+
+
+def _agency_scope(actor: Actor) -> Q:
+    """The agencies an administrator may give roles in."""
+    if actor.is_global:
+        return Q()
+    return Q(pk=actor.agency.pk)
 
 
 _SCOPES = {
@@ -183,6 +213,14 @@ _SCOPES = {
     "courts.SentencingCase": _own_agency_scope,
     "audit.AuditEvent": _audit_scope,
     "accounts.User": _user_scope,
+    "accounts.Membership": _agency_or_global_scope,
+    "accounts.Agency": _agency_scope,
+    "accounts.PrivilegedChangeRequest": _agency_or_global_scope,
+}
+
+# Where one model is scoped differently for one action.
+_ACTION_SCOPES = {
+    ("accounts.User", Action.USERS_MANAGE): _user_manage_scope,
 }
 
 

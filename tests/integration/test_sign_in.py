@@ -169,7 +169,7 @@ def test_sessions_end_on_sign_out_everywhere_disable_or_role_change(world, how):
     if how == "everywhere":
         first.post(reverse("accounts:sign-out-everywhere"))
     elif how == "disable":
-        admin.post(reverse("accounts:user-set-active", kwargs={"pk": user.pk}), {"active": "false"})
+        admin.post(reverse("accounts:user-disable", kwargs={"pk": user.pk}))
     else:
         admin.post(
             reverse("accounts:membership-role", kwargs={"pk": user.pk, "membership_pk": world.memberships["prob_prac"].pk}),

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from safeguard.instruments import registry
 from tests.conftest import ROLES, sign_in
-from tests.security import matrix_assessments, matrix_courts
+from tests.security import matrix_accounts, matrix_assessments, matrix_courts
 from tests.security.matrix_common import (
     ALL,
     CALCULATORS,
@@ -37,12 +37,6 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "accounts:recovery-codes-new": {"GET": everyone(405), "POST": everyone(302)},
     "accounts:sign-out-everywhere": {"GET": everyone(405), "POST": everyone(302)},
     "accounts:choose-role": {"GET": everyone(200, anonymous=302)},
-    "accounts:user-list": {"GET": staff_only({"admin", "prob_admin"})},
-    # The subject is prob_prac: the global admin and probation's own administrator see them.
-    "accounts:user-detail": {"GET": staff_only({"admin", "prob_admin"})},
-    "accounts:user-unlock": {"GET": everyone(405), "POST": staff_only({"admin", "prob_admin"}, ok=302)},
-    "accounts:user-set-active": {"GET": everyone(405), "POST": staff_only({"admin", "prob_admin"}, ok=302)},
-    "accounts:membership-role": {"GET": everyone(405), "POST": staff_only({"admin", "prob_admin"}, ok=302)},
     "people:list": {"GET": staff_only(PERSON_VIEWERS)},
     "people:create": {"GET": staff_only(PERSON_CREATORS)},
     "people:detail": {"GET": person_record()},
@@ -69,6 +63,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "api-1:score_several": {"POST": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
     "healthz": {"GET": everyone(200)},
     "readyz": {"GET": everyone(200)},
+    **matrix_accounts.ROWS,
     **matrix_assessments.ROWS,
     **matrix_courts.ROWS,
 }
@@ -123,7 +118,7 @@ def kwargs_for(name: str, world) -> dict:
         elif key == "membership_pk":
             kwargs[key] = world.memberships["prob_prac"].pk
     # An app's rows may name (and create) the records its own URLs need.
-    for app in (matrix_assessments, matrix_courts):
+    for app in (matrix_accounts, matrix_assessments, matrix_courts):
         if hasattr(app, "kwargs_for"):
             kwargs.update(app.kwargs_for(name, world))
     return kwargs

@@ -27,3 +27,19 @@ class SharingBasis(models.TextChoices):
     STATUTORY = "statutory", "Statutory multi-agency sharing"
     CONSENT = "consent", "Consent of the person"
     OWNER = "owner", "Record owner"
+
+
+# Roles that open the whole audit log or the administration of accounts. Giving one needs a
+# second administrator's approval (the two-person rule, docs/security.md).
+PRIVILEGED_ROLES = frozenset({Role.AUDITOR, Role.ADMINISTRATOR})
+
+
+class RequestState(models.TextChoices):
+    REQUESTED = "requested", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class NoticeKind(models.TextChoices):
+    PASSWORD_RESET = "password_reset", "An administrator reset your password"
+    SECOND_FACTOR_RESET = "second_factor_reset", "An administrator reset your second factor"

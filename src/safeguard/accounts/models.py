@@ -8,9 +8,11 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from safeguard.accounts.choices import AgencyKind, Role
+from safeguard.accounts.choices import AgencyKind, NoticeKind, RequestState, Role
 
 
 class Agency(models.Model):
@@ -50,6 +52,9 @@ class User(AbstractUser):
     security_stamp = models.CharField(max_length=32, default=new_security_stamp)
     locked_at = models.DateTimeField(null=True, blank=True)
     is_service_account = models.BooleanField(default=False)
+    # A one-time set-up link (new account or password reset): only its SHA-256 is kept.
+    setup_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    setup_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["username"]
@@ -105,3 +110,75 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class AccountNotice(models.Model):
+    """Something an administrator did to a user's account, shown to the user at their next sign-in
+    (the platform sends no email)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=30, choices=NoticeKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    shown_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["user", "shown_at"], name="notice_user_shown")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.user})"
+
+
+class PrivilegedChangeRequest(models.Model):
+    """A change one person asks for and a different person approves or refuses (two-person rule).
+
+    `kind` names a registered kind of change (`safeguard.accounts.approvals`), `payload` holds
+    what it needs to apply. Requests belong to the requester's agency: its administrators, and
+    those of the administration agency, see them.
+    """
+
+    kind = models.CharField(max_length=50)
+    # What was asked, in plain words, as it stood when asked (shown on every list without lookups).
+    summary = models.CharField(max_length=300)
+    state = models.CharField(max_length=10, choices=RequestState.choices, default=RequestState.REQUESTED)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="change_requests")
+    subject = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests_about"
+    )
+    payload = models.JSONField(default=dict)
+    reason = models.TextField(max_length=500)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="change_requests_made")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests_decided"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(max_length=500, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-requested_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["state", "agency"], name="change_request_state")]
+        constraints: ClassVar = [
+            # The database itself refuses a request decided by the person who made it.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="change_request_two_people",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(state=RequestState.REQUESTED, decided_by__isnull=True, decided_at__isnull=True)
+                    | Q(
+                        state__in=[RequestState.APPROVED, RequestState.REFUSED],
+                        decided_by__isnull=False,
+                        decided_at__isnull=False,
+                    )
+                ),
+                name="change_request_decided_consistently",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk} ({self.kind}, {self.state})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == RequestState.REQUESTED

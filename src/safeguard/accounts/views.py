@@ -1,4 +1,6 @@
-"""Sign-in with password then TOTP, MFA enrolment, sessions, role choice, user administration."""
+"""Sign-in with password then TOTP, MFA enrolment, the one-time set-up link, sessions, role choice.
+
+Account administration pages are in `admin_views`."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import segno
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -20,11 +24,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.accounts import selectors, services
-from safeguard.accounts.forms import ChooseRoleForm, CodeForm, EnrolForm, RoleChangeForm, SignInForm
+from safeguard.accounts.choices import NoticeKind
+from safeguard.accounts.forms import ChooseRoleForm, CodeForm, EnrolForm, SetUpForm, SignInForm
 from safeguard.accounts.middleware import MEMBERSHIP_KEY, SIGNED_IN_AT, is_mfa_verified
-from safeguard.accounts.models import Membership, User
+from safeguard.accounts.models import AccountNotice, User
 from safeguard.audit.models import Outcome
 from safeguard.core.decorators import actor_required
+from safeguard.core.forms import add_service_errors
 from safeguard.policy import Action
 
 PENDING_USER = "safeguard_pending_user"
@@ -95,12 +101,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     services.record_sign_in(username=username, user=user, outcome=Outcome.SUCCESS, stage="password")
     # The right password ends a run of failures (django-axes only sees the final login()).
     axes_reset(username=username)
-    request.session.cycle_key()
-    request.session[PENDING_USER] = user.pk
-    request.session[PENDING_AT] = time.time()
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect("accounts:sign-in-verify")
-    return redirect("accounts:sign-in-enrol")
+    return _start_pending_sign_in(request, user)
 
 
 def _complete_sign_in(request: HttpRequest, user: User, device: Any) -> None:
@@ -112,6 +113,49 @@ def _complete_sign_in(request: HttpRequest, user: User, device: Any) -> None:
     request.session[SIGNED_IN_AT] = time.time()
     request.session[PENDING_NEXT] = next_url
     services.record_sign_in(username=user.username, user=user, outcome=Outcome.SUCCESS, stage="mfa")
+    for notice in services.notices_take(user=user):
+        messages.info(request, notice_text(notice))
+
+
+def notice_text(notice: AccountNotice) -> str:
+    when = dateformat.format(timezone.localtime(notice.created_at), r"j F Y \a\t H:i")
+    if notice.kind == NoticeKind.SECOND_FACTOR_RESET:
+        return (
+            f"An administrator reset your second factor on {when}, so you set up your authenticator app "
+            "again. If you did not ask for this, tell your administrator."
+        )
+    return f"An administrator reset your password on {when}. If you did not ask for this, tell your administrator."
+
+
+def _start_pending_sign_in(request: HttpRequest, user: User) -> HttpResponse:
+    """The password step is done: on to the security code, or to setting up an authenticator."""
+    request.session.cycle_key()
+    request.session[PENDING_USER] = user.pk
+    request.session[PENDING_AT] = time.time()
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:sign-in-verify")
+    return redirect("accounts:sign-in-enrol")
+
+
+@require_http_methods(["GET", "POST"])
+def account_set_up(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link an administrator gave: choose a password, then the second factor."""
+    subject = services.setup_user(token=token)
+    if subject is None:
+        return render(request, "accounts/set_up_invalid.html", status=404)
+    form = SetUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.account_set_up(token=token, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            request.session[PENDING_NEXT] = ""
+            messages.success(request, "Your password is set.")
+            return _start_pending_sign_in(request, user)
+    return render(request, "accounts/set_up.html", {"form": form, "subject": subject})
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,8 +206,13 @@ def sign_in_enrol(request: HttpRequest) -> HttpResponse:
         form.add_error("code", "The security code is not correct. Check the time on your phone and try again")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#0b0c0c", light="#ffffff")
     secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    was_reset = AccountNotice.objects.filter(
+        user=user, kind=NoticeKind.SECOND_FACTOR_RESET, shown_at__isnull=True
+    ).exists()
     return render(
-        request, "accounts/sign_in_enrol.html", {"form": form, "qr_svg": qr_svg, "secret": secret_b32}
+        request,
+        "accounts/sign_in_enrol.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret_b32, "was_reset": was_reset},
     )
 
 
@@ -227,58 +276,3 @@ def choose_role(request: HttpRequest) -> HttpResponse:
         request.session[MEMBERSHIP_KEY] = form.cleaned_data["membership"]
         return redirect("core:dashboard")
     return render(request, "accounts/choose_role.html", {"form": form, "memberships": memberships})
-
-
-@actor_required(Action.USERS_VIEW)
-def user_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:150]
-    users = selectors.user_list(actor=request.actor, query=query)  # type: ignore[attr-defined]
-    return render(request, "accounts/user_list.html", {"users": users[:200], "query": query})
-
-
-@actor_required(Action.USERS_VIEW)
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    subject = selectors.user_get(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "accounts/user_detail.html",
-        {"subject": subject, "memberships": subject.memberships.select_related("agency"), "role_form": RoleChangeForm()},
-    )
-
-
-@require_POST
-@actor_required(Action.USERS_MANAGE)
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    subject = selectors.user_get(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
-    services.account_unlock(actor=request.actor, user=subject)  # type: ignore[attr-defined]
-    messages.success(request, f"{subject.username} is unlocked and can sign in again.")
-    return redirect("accounts:user-detail", pk=pk)
-
-
-@require_POST
-@actor_required(Action.USERS_MANAGE)
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    subject = selectors.user_get(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
-    active = request.POST.get("active") == "true"
-    if subject.pk == request.user.pk and not active:
-        messages.info(request, "You cannot disable your own account.")
-        return redirect("accounts:user-detail", pk=pk)
-    services.account_set_active(actor=request.actor, user=subject, active=active)  # type: ignore[attr-defined]
-    messages.success(request, f"{subject.username} is {'enabled' if active else 'disabled'}; their sessions have ended.")
-    return redirect("accounts:user-detail", pk=pk)
-
-
-@require_POST
-@actor_required(Action.USERS_MANAGE)
-def membership_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    subject = selectors.user_get(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
-    membership = get_object_or_404(Membership, pk=membership_pk, user=subject)
-    if not request.actor.is_global and membership.agency_id != request.actor.agency.pk:  # type: ignore[attr-defined]
-        return HttpResponse(status=404)
-    form = RoleChangeForm(request.POST)
-    if not form.is_valid():
-        messages.info(request, "Select a role from the list.")
-        return redirect("accounts:user-detail", pk=pk)
-    services.membership_set_role(actor=request.actor, membership=membership, role=form.cleaned_data["role"])  # type: ignore[attr-defined]
-    messages.success(request, "Role changed; the user's sessions have ended.")
-    return redirect("accounts:user-detail", pk=pk)

@@ -46,6 +46,10 @@ def dashboard_for(actor: Actor) -> dict[str, Any]:
         panels["locked_users"] = list(
             policy.scope(actor, Action.USERS_VIEW, User.objects.all()).filter(locked_at__isnull=False)[:20]
         )
+        from safeguard.accounts.selectors import approvals_requested_by, approvals_waiting
+
+        panels["approvals_waiting"] = list(approvals_waiting(actor=actor)[:10])
+        panels["approvals_mine"] = approvals_requested_by(actor=actor).count()
     if policy.allows(actor, Action.INSIGHTS_VIEW):
         panels["template"] = "core/dashboards/analyst.html"
     if kind == AgencyKind.COURT:
