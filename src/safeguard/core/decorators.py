@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from safeguard import policy
 
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
-def actor_required(action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+
+def actor_required(action: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = getattr(request, "actor", None)
@@ -28,6 +31,6 @@ def actor_required(action: str) -> Callable[[Callable[..., HttpResponse]], Calla
             return view(request, *args, **kwargs)
 
         wrapped.required_action = action  # type: ignore[attr-defined]
-        return wrapped
+        return cast(View, wrapped)
 
     return decorator

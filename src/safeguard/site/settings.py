@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "safeguard.core",
     "safeguard.accounts",
     "safeguard.audit",
+    "safeguard.feeds",
     "safeguard.people",
     "safeguard.assessments",
     "safeguard.courts",
@@ -241,6 +242,13 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Downloads of lists (safeguard.core.exports): a larger list is refused with a clear page. CSV is
+# streamed row by row; XLSX is built before the first byte goes out, so its limit is lower.
+EXPORT_ROW_LIMITS = {
+    "csv": env.int("EXPORT_CSV_ROW_LIMIT", default=200_000),
+    "xlsx": env.int("EXPORT_XLSX_ROW_LIMIT", default=50_000),
+}
 
 LOGGING = {
     "version": 1,

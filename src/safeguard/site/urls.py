@@ -8,6 +8,7 @@ from safeguard.site.api import api, api_docs
 urlpatterns = [
     path("", include("safeguard.core.urls")),
     path("", include("safeguard.accounts.urls")),
+    path("", include("safeguard.feeds.urls")),
     path("people/", include("safeguard.people.urls")),
     path("audit/", include("safeguard.audit.urls")),
     path("assessments/", include("safeguard.assessments.urls")),
