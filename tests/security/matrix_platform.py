@@ -13,6 +13,7 @@ ROWS: dict[str, dict[str, dict[str, int]]] = {
     "feeds:create": {"GET": everyone(405), "POST": everyone(200, anonymous=302)},
     "feeds:revoke": {"GET": everyone(405), "POST": everyone(302)},
     "courts:case-list-export": {"GET": staff_only(SENTENCERS)},
+    "public:about": {"GET": everyone(200), "POST": everyone(405)},
 }
 
 
@@ -23,4 +24,6 @@ def kwargs_for(name: str, world) -> dict:
         return {"token": services.feed_create(actor=world.actor("prob_prac"))}
     if name == "courts:case-list-export":
         return {"fmt": "csv"}
+    if name == "public:about":
+        return {"language": "de"}
     return {}

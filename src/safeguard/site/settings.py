@@ -187,6 +187,10 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Public pages are offered in these languages, chosen by the address (/en/…, /de/…; core.i18n).
+# Staff pages stay in LANGUAGE_CODE: there is deliberately no LocaleMiddleware.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 
 STATIC_URL = "/assets/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
