@@ -8,7 +8,8 @@ import io
 from datetime import datetime
 
 import pytest
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -82,7 +83,12 @@ def test_any_list_of_rows_exports_with_every_hostile_start(rf, world, fmt):
     )
     response = export_response(request, actor=world.actor("analyst"), export=listed, fmt=fmt)
     body = b"".join(response.streaming_content)
-    response.close()
+    # Closing a response ends the request, which closes the database connection; keep the test's own.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()  # the XLSX response's temporary file
+    finally:
+        request_finished.connect(close_old_connections)
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(body.decode().removeprefix("\ufeff"), newline="")))
     else:
