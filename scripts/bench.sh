@@ -12,3 +12,5 @@ echo "== API latency, 10 concurrent clients"
 .venv/bin/python benchmarks/bench_api.py --clients 10 --worker-class sync --workers 2
 echo "== audit chain"
 .venv/bin/python benchmarks/bench_audit.py --events 20000
+echo "== list exports and schedules"
+.venv/bin/python benchmarks/bench_exports.py --rows 10000 50000 200000

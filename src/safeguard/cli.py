@@ -176,6 +176,13 @@ def _pure_commands() -> list[tuple[str, str, Any, Any]]:
                       guidelines_cli.add_notification_arguments, guidelines_cli.run_notification))
     except ImportError:
         pass
+    try:
+        import safeguard.calendar.cli as calendar_cli
+
+        found.append(("schedule", "session dates for weekly schedules around bank holidays (JSON Lines)",
+                      calendar_cli.add_arguments, calendar_cli.run))
+    except ImportError:
+        pass
     return found
 
 

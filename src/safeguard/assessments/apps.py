@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "safeguard.assessments"
     label = "assessments"
+
+    def ready(self) -> None:
+        from safeguard.assessments.feeds import PROVIDER, reassessments_due
+        from safeguard.feeds.registry import register
+
+        register(PROVIDER, reassessments_due)

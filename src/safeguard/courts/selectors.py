@@ -38,17 +38,22 @@ def visible_cases(*, actor: Actor, action: str = Action.SENTENCING_CASE_VIEW) ->
     return policy.scope(actor, action, SentencingCase.objects.all())
 
 
-@transaction.atomic
-def case_list(*, actor: Actor, page: int = 1) -> Page[SentencingCase]:
+def listed_cases(*, actor: Actor) -> QuerySet[SentencingCase]:
+    """The case list's rows, newest change first: for its pages and its downloads (core.exports)."""
     if not policy.allows(actor, Action.SENTENCING_CASE_VIEW):
         raise PermissionDenied
-    cases = (
+    return (
         visible_cases(actor=actor)
         .select_related("person", "created_by")
         .annotate(scenario_count=Count("scenarios"))
         .order_by("-updated_at", "-id")
     )
-    result: Page[SentencingCase] = Paginator(cases, PAGE_SIZE).get_page(page)  # type: ignore[assignment]
+
+
+@transaction.atomic
+def case_list(*, actor: Actor, page: int = 1) -> Page[SentencingCase]:
+    cases = listed_cases(actor=actor)
+    result: Page[SentencingCase] = Paginator(cases, PAGE_SIZE).get_page(page)
     record_event(
         action="sentencing.case.list",
         actor=actor,

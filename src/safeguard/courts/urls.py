@@ -5,6 +5,7 @@ from safeguard.courts import views
 app_name = "courts"
 urlpatterns = [
     path("", views.case_list, name="case-list"),
+    path("cases.<str:fmt>", views.case_list_export, name="case-list-export"),
     path("new/", views.case_create, name="case-create"),
     path("<int:case_id>/", views.case_detail, name="case-detail"),
     path("<int:case_id>/report-details/", views.case_edit, name="case-edit"),

@@ -10,10 +10,12 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safeguard.core import exports
 from safeguard.core.decorators import actor_required
 from safeguard.core.forms import add_service_errors
 from safeguard.courts import (
@@ -63,6 +65,27 @@ def _capfirst(text: str) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     page = selectors.case_list(actor=request.actor, page=_page_number(request))  # type: ignore[attr-defined]
     return render(request, "courts/case_list.html", {"page": page})
+
+
+CASE_COLUMNS: list[exports.Column[SentencingCase]] = [
+    exports.Column("Case", lambda c: c.display_title),
+    exports.Column("Person reference", lambda c: c.person.reference if c.person else ""),
+    exports.Column("Scenarios", lambda c: c.scenario_count),  # type: ignore[attr-defined]
+    exports.Column("Started by", lambda c: c.created_by.get_full_name() or c.created_by.username),
+    exports.Column("Started", lambda c: c.created_at),
+    exports.Column("Last changed", lambda c: c.updated_at),
+]
+
+
+@require_GET
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def case_list_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    actor = request.actor  # type: ignore[attr-defined]
+    listed = exports.ExportList(
+        rows=selectors.listed_cases(actor=actor), columns=CASE_COLUMNS, name="sentencing.cases",
+        filename="sentencing-cases", list_url=reverse("courts:case-list"), object_type=selectors.OBJECT_TYPE,
+    )
+    return exports.export_response(request, actor=actor, export=listed, fmt=fmt)
 
 
 @require_http_methods(["GET", "POST"])

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "safeguard.core",
     "safeguard.accounts",
     "safeguard.audit",
+    "safeguard.feeds",
     "safeguard.people",
     "safeguard.assessments",
     "safeguard.courts",
@@ -203,6 +204,10 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Public pages are offered in these languages, chosen by the address (/en/…, /de/…; core.i18n).
+# Staff pages stay in LANGUAGE_CODE: there is deliberately no LocaleMiddleware.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 
 STATIC_URL = "/assets/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -258,6 +263,13 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Downloads of lists (safeguard.core.exports): a larger list is refused with a clear page. CSV is
+# streamed row by row; XLSX is built before the first byte goes out, so its limit is lower.
+EXPORT_ROW_LIMITS = {
+    "csv": env.int("EXPORT_CSV_ROW_LIMIT", default=200_000),
+    "xlsx": env.int("EXPORT_XLSX_ROW_LIMIT", default=50_000),
+}
 
 LOGGING = {
     "version": 1,

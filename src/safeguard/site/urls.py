@@ -11,6 +11,8 @@ handler403 = "safeguard.core.views.permission_denied"
 urlpatterns = [
     path("", include("safeguard.core.urls")),
     path("", include("safeguard.accounts.urls")),
+    path("", include("safeguard.feeds.urls")),
+    path("", include("safeguard.core.public_urls")),
     path("people/", include("safeguard.people.urls")),
     path("audit/", include("safeguard.audit.urls")),
     path("assessments/", include("safeguard.assessments.urls")),

@@ -1,0 +1,1 @@
+"""Per-user calendar feeds (iCalendar) of sessions, visits and deadlines, filled by the apps' providers."""
