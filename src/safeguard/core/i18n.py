@@ -5,7 +5,7 @@ session: the switch is a link to the same page under the other language's prefix
 from Accept-Language or a cookie, and Django's `set_language` view (which sets a cookie) is not
 used. Staff pages stay in the default language (settings.LANGUAGE_CODE): there is no
 LocaleMiddleware, so a browser set to German never gets a half-translated staff page.
-See docs/decisions/0007-languages-by-address.md.
+See docs/decisions/0009-languages-by-address.md.
 """
 
 from __future__ import annotations
