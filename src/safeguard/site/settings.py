@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "safeguard.assessments",
     "safeguard.courts",
     "safeguard.jobs",
+    "safeguard.workflows",
 ]
 
 MIDDLEWARE = [
