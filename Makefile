@@ -10,8 +10,8 @@ run: $(VENV)/.installed node_modules/.installed
 	$(BIN)/safeguard manage migrate --noinput -v0
 	$(BIN)/safeguard demo load
 	@$(BIN)/safeguard demo users
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(BIN)/safeguard serve --host 127.0.0.1 --port 8000
+	@echo "Serving on http://127.0.0.1:8000 with a background worker (Ctrl+C stops both)"
+	$(BIN)/safeguard run --host 127.0.0.1 --port 8000
 
 test:
 	bash scripts/test.sh

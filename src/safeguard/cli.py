@@ -1,4 +1,4 @@
-"""The `safeguard` command: serve, demo, check, audit (verify, checkpoint), keys, tokens, and the pure tools."""
+"""The `safeguard` command: serve, run, worker, demo, check, audit (verify, checkpoint), keys, tokens, and the pure tools."""
 
 from __future__ import annotations
 
@@ -47,6 +47,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sys.argv += ["--worker-tmp-dir", shm]
     run()
     return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    import logging
+
+    from safeguard.jobs.worker import new_worker_id, run_worker
+
+    logging.getLogger("django_tasks_db").setLevel(logging.INFO if args.verbose else logging.WARNING)
+    worker_id = args.worker_id or new_worker_id()
+    queues = [q for q in args.queue.split(",") if q]
+    print(
+        f"Worker {worker_id} started: queues {', '.join(queues)}; "
+        f"periodic jobs {'scheduled here too' if not args.no_scheduler else 'not scheduled here'}.",
+        flush=True,
+    )
+    run_worker(queues=queues, interval=args.interval, scheduler=not args.no_scheduler, once=args.once,
+               worker_id=worker_id)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from safeguard.jobs.runner import run_commands, supervise
+
+    return supervise(run_commands(host=args.host, port=args.port, web_workers=args.workers))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -204,6 +229,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--access-log", action="store_true")
     serve.set_defaults(func=cmd_serve)
+
+    run = sub.add_parser("run", help="serve the web application and run a worker beside it; Ctrl+C stops both")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="web server processes")
+    run.set_defaults(func=cmd_run)
+
+    worker = sub.add_parser("worker", help="run background tasks and the periodic-job scheduler")
+    worker.add_argument("--queue", default="default", help="queues to take tasks from, comma-separated; * for all")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between looks at an empty queue")
+    worker.add_argument("--no-scheduler", action="store_true", help="run tasks only; another worker schedules")
+    worker.add_argument("--once", action="store_true", help="schedule what is due, run every ready task, then exit")
+    worker.add_argument("--worker-id", default="", help="unique name of this worker (default: host, process, random)")
+    worker.add_argument("--verbose", action="store_true", help="log every task started and finished")
+    worker.set_defaults(func=cmd_worker)
 
     demo = sub.add_parser("demo", help="demo data and sign-ins")
     demo_sub = demo.add_subparsers(dest="demo_command", required=True)

@@ -53,6 +53,7 @@ class Action:
     INSTRUMENTS_SCORE = "instruments.score"
     ASSESSMENT_VIEW = "assessment.view"
     ASSESSMENT_EDIT = "assessment.edit"
+    JOBS_VIEW = "jobs.view"
 
 
 def _grants(kind: str, role: str) -> frozenset[str]:
@@ -75,6 +76,8 @@ def _grants(kind: str, role: str) -> frozenset[str]:
         granted.add(Action.AUDIT_VIEW)
     if role == Role.ADMINISTRATOR:
         granted |= {Action.USERS_VIEW, Action.USERS_MANAGE}
+    if role == Role.ADMINISTRATOR and kind == AgencyKind.ADMINISTRATION:
+        granted.add(Action.JOBS_VIEW)  # background jobs run for the whole platform
     if role == Role.ANALYST or (kind == AgencyKind.ANALYSIS and role == Role.SUPERVISOR):
         granted.add(Action.INSIGHTS_VIEW)
     return frozenset(granted)

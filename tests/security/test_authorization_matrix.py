@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from safeguard.instruments import registry
 from tests.conftest import ROLES, sign_in
-from tests.security import matrix_accounts, matrix_assessments, matrix_courts, matrix_platform
+from tests.security import matrix_accounts, matrix_assessments, matrix_courts, matrix_platform, matrix_jobs
 from tests.security.matrix_common import (
     ALL,
     CALCULATORS,
@@ -67,6 +67,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     **matrix_assessments.ROWS,
     **matrix_courts.ROWS,
     **matrix_platform.ROWS,
+    **matrix_jobs.ROWS,
 }
 
 
@@ -119,7 +120,7 @@ def kwargs_for(name: str, world) -> dict:
         elif key == "membership_pk":
             kwargs[key] = world.memberships["prob_prac"].pk
     # An app's rows may name (and create) the records its own URLs need.
-    for app in (matrix_accounts, matrix_assessments, matrix_courts, matrix_platform):
+    for app in (matrix_accounts, matrix_assessments, matrix_courts, matrix_platform, matrix_jobs):
         if hasattr(app, "kwargs_for"):
             kwargs.update(app.kwargs_for(name, world))
     return kwargs

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "safeguard.core",
     "safeguard.accounts",
     "safeguard.audit",
@@ -91,6 +93,8 @@ INSTALLED_APPS = [
     "safeguard.people",
     "safeguard.assessments",
     "safeguard.courts",
+    "safeguard.jobs",
+    "safeguard.workflows",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +273,18 @@ NINJA_PAGINATION_PER_PAGE = 50
 EXPORT_ROW_LIMITS = {
     "csv": env.int("EXPORT_CSV_ROW_LIMIT", default=200_000),
     "xlsx": env.int("EXPORT_XLSX_ROW_LIMIT", default=50_000),
+}
+# Background work: Django's tasks API (the django-tasks backport) on the database backend, run by
+# `safeguard worker` (docs/architecture.md, "Background and scheduled work").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+SAFEGUARD_JOBS = {
+    # A worker writes its heartbeat this often; a task whose worker has been silent for the lease is
+    # retried (up to LOST_TASK_ATTEMPTS runs in all). Every worker must use the same values.
+    "HEARTBEAT_SECONDS": env.float("JOBS_HEARTBEAT_SECONDS", default=10.0),
+    "LEASE_SECONDS": env.float("JOBS_LEASE_SECONDS", default=60.0),
+    "SCHEDULER_SECONDS": env.float("JOBS_SCHEDULER_SECONDS", default=15.0),
+    "LOST_TASK_ATTEMPTS": env.int("JOBS_LOST_TASK_ATTEMPTS", default=3),
+    "LOST_TASK_RETRY_SECONDS": env.float("JOBS_LOST_TASK_RETRY_SECONDS", default=30.0),
 }
 
 LOGGING = {
