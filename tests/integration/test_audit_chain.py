@@ -349,3 +349,21 @@ def test_verify_in_two_processes_on_a_database_file(tmp_path):
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result == {"intact": [True, 90, 1, 2], "broken": [False, True, 2]}
+
+
+def test_the_hourly_checkpoint_job_anchors_the_chain_through_the_worker(world, checkpoint_dir):
+    from safeguard.jobs import registry, services
+    from safeguard.jobs.models import JobRun, RunStatus
+    from safeguard.jobs.worker import run_pending
+
+    job = registry.get("audit.checkpoint")
+    assert job is not None
+    assert job.schedule.describe() == "Every hour"
+    record_event(action="person.search", details={"n": 1})
+    services.schedule_due(now=datetime(2026, 3, 2, 9, 0, tzinfo=UTC), jobs=[job])
+    assert run_pending() == 1
+    run = JobRun.objects.get(job="audit.checkpoint")
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    written, problems = checkpoints.read(checkpoints.path(checkpoint_dir))
+    assert problems == [] and written[-1].count == AuditChainHead.objects.get().event_count
+    assert verify_chain(checkpoint_file=checkpoints.path(checkpoint_dir)).ok

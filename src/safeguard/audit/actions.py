@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     USERS_VIEW = "users.view", "View user accounts"
     USERS_MANAGE = "users.manage", "Manage user accounts"
     INSIGHTS_VIEW = "insights.view", "View insights"
+    JOBS_VIEW = "jobs.view", "View background jobs"
     SENTENCING_CALCULATE = "sentencing.calculate", "Use the sentencing calculator"
     SENTENCING_CASE_VIEW = "sentencing.case.view", "View a sentencing case"
     SENTENCING_CASE_EDIT = "sentencing.case.edit", "Edit sentencing cases"
@@ -65,6 +66,32 @@ class AuditAction(models.TextChoices):
     ACCOUNT_DISABLED = "account.disabled", "Account disabled"
     ACCOUNT_SIGNED_OUT_EVERYWHERE = "account.signed_out_everywhere", "Signed out everywhere"
     MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", "Role changed"
+    ACCOUNT_SET_UP = "account.set_up", "Account set up with a set-up link"
+    ACCOUNT_PASSWORD_RESET = "account.password_reset", "Password reset"
+    ACCOUNT_SECOND_FACTOR_RESET = "account.second_factor_reset", "Second factor reset"
+    ACCOUNT_UNLOCK_REFUSED = "account.unlock_refused", "Refused: unlock own account"
+    ACCOUNT_ENABLE_REFUSED = "account.enable_refused", "Refused: enable own account"
+    ACCOUNT_DISABLE_REFUSED = "account.disable_refused", "Refused: disable own account"
+    ACCOUNT_PASSWORD_RESET_REFUSED = "account.password_reset_refused", "Refused: reset own password"
+    ACCOUNT_SECOND_FACTOR_RESET_REFUSED = "account.second_factor_reset_refused", "Refused: reset own second factor"
+    USER_CREATED = "user.created", "User created"
+    MEMBERSHIP_ADDED = "membership.added", "Role added"
+    MEMBERSHIP_ENDED = "membership.ended", "Role ended"
+    MEMBERSHIP_ADD_REFUSED = "membership.add_refused", "Refused: give own account a role"
+    MEMBERSHIP_ROLE_CHANGE_REFUSED = "membership.role_change_refused", "Refused: change own role"
+    MEMBERSHIP_END_REFUSED = "membership.end_refused", "Refused: end own role"
+    MEMBERSHIP_ROLE_REFUSED = "membership.role_refused", "Refused: change own role (approval)"
+    APPROVAL_REQUESTED = "approval.requested", "Approval requested for a privileged change"
+    APPROVAL_APPROVED = "approval.approved", "Privileged change approved"
+    APPROVAL_REFUSED = "approval.refused", "Privileged change refused"
+    APPROVAL_APPROVE_REFUSED = "approval.approve_refused", "Refused: decide own or own-account request"
+    APPROVAL_REFUSE_REFUSED = "approval.refuse_refused", "Refused: refuse own or own-account request"
+    APPROVAL_VIEW = "approval.view", "View a privileged change request"
+    # Calendar feeds and downloads
+    CALENDAR_FEED_CREATE = "calendar.feed.create", "Calendar feed link created"
+    CALENDAR_FEED_REVOKE = "calendar.feed.revoke", "Calendar feed link revoked"
+    CALENDAR_FEED_READ = "calendar.feed.read", "Calendar feed read"
+    LIST_EXPORT = "list.export", "List downloaded"
     MFA_ENROLLED = "mfa.enrolled", "Second factor set up"
     MFA_RECOVERY_CODES_ISSUED = "mfa.recovery_codes_issued", "Recovery codes issued"
     API_TOKEN_CREATED = "api_token.created", "API token created"
@@ -90,8 +117,22 @@ class RecordType(models.TextChoices):
     AUDIT_LOG = "audit.AuditEvent", "Audit log"
 
 
-_ACTION_LABELS = dict(AuditAction.choices)
-_RECORD_LABELS = dict(RecordType.choices)
+_ACTION_LABELS: dict[str, str] = {str(k): str(v) for k, v in AuditAction.choices}
+_RECORD_LABELS: dict[str, str] = {str(k): str(v) for k, v in RecordType.choices}
+
+
+def register(actions: dict[str, str], records: dict[str, str] | None = None) -> None:
+    """An app's own action names and record kinds, with their words (called from its AppConfig.ready())."""
+    for name, label in actions.items():
+        if _ACTION_LABELS.get(name, label) != label:
+            raise ValueError(f"audit action {name!r} is already registered with other words")
+        _ACTION_LABELS[name] = label
+    for object_type, label in (records or {}).items():
+        _RECORD_LABELS[object_type] = label
+
+
+def is_known(name: str) -> bool:
+    return name in _ACTION_LABELS
 
 
 def action_label(name: str) -> str:
@@ -105,4 +146,4 @@ def record_label(object_type: str) -> str:
 
 def action_choices() -> list[tuple[str, str]]:
     """For the filter: every action, in alphabetical order of its words."""
-    return sorted(((value, str(label)) for value, label in AuditAction.choices), key=lambda c: c[1])
+    return sorted(((value, str(label)) for value, label in _ACTION_LABELS.items()), key=lambda c: c[1])

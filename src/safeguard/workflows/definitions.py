@@ -8,13 +8,13 @@ transition needs, the reasons it asks for, and the two-person rule. Pure Python,
         initial="draft",
         transitions=(
             Transition("withdraw", source=("submitted", "awaiting_assessment"), target="withdrawn",
-                       action="referral.withdraw", label="Withdraw", reasons=WITHDRAWAL_REASONS),
+                       action=Action.REFERRAL_WITHDRAW, label="Withdraw", reasons=WITHDRAWAL_REASONS),
             ...
         ),
     )
 
 Who may make a transition is never written here: each transition names a policy action, and
-`safeguard.policy` decides which roles hold it and which records it reaches (docs/decisions/0008).
+`safeguard.policy` decides which roles hold it and which records it reaches (docs/decisions/0011).
 A declaration that does not hold together (an unknown state, a state nothing leads to, two
 transitions with the same name from one state) raises ValueError when the module is imported.
 """
