@@ -7,6 +7,7 @@ Querysets are scoped here too, so views and selectors never filter by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -207,7 +208,7 @@ def _agency_scope(actor: Actor) -> Q:
     return Q(pk=actor.agency.pk)
 
 
-_SCOPES = {
+_SCOPES: dict[str, Callable[[Actor], Q]] = {
     "people.Person": _person_scope,
     "people.Conviction": _person_child_scope,
     "people.Address": _person_child_scope,
@@ -222,7 +223,7 @@ _SCOPES = {
 }
 
 # Where one model is scoped differently for one action.
-_ACTION_SCOPES = {
+_ACTION_SCOPES: dict[tuple[str, str], Callable[[Actor], Q]] = {
     ("accounts.User", Action.USERS_MANAGE): _user_manage_scope,
 }
 
@@ -232,3 +233,53 @@ def requires_justification(owner: Agency | None) -> bool:
     return owner is not None and (
         owner.requires_justification or owner.kind == AgencyKind.POLICE
     )
+
+
+# --- Registration: each feature app declares its own actions, grants and scopes in its
+# `policies.py` (imported when Django starts, see core.apps), so its access rules live beside its
+# models while this module stays the one engine that answers. Registration adds; it never widens
+# an action another app registered, and a model's scope is registered once.
+
+GrantRule = Callable[[str, str], bool]
+ScopeRule = Callable[[Actor], Q]
+_REGISTERED_ACTIONS: set[str] = set()
+
+
+def register(
+    *,
+    actions: Iterable[str] = (),
+    grants: Mapping[str, GrantRule] | None = None,
+    scopes: Mapping[str, ScopeRule] | None = None,
+    action_scopes: Mapping[tuple[str, str], ScopeRule] | None = None,
+) -> None:
+    """Add an app's actions, who holds them (a rule over agency kind and role), and how its
+    models are scoped. An action granted here must be listed in `actions`."""
+    known = set(actions)
+    taken = known & (_REGISTERED_ACTIONS | known_core_actions())
+    if taken:
+        raise ValueError(f"actions already registered: {', '.join(sorted(taken))}")
+    for action in grants or {}:
+        if action not in known:
+            raise ValueError(f"grant for {action!r}, which this registration does not list")
+    for label, scope_rule in (scopes or {}).items():
+        if label in _SCOPES:
+            raise ValueError(f"{label} already has a scope")
+        _SCOPES[label] = scope_rule
+    for pair, scope_rule in (action_scopes or {}).items():
+        if pair in _ACTION_SCOPES:
+            raise ValueError(f"{pair} already has a scope")
+        _ACTION_SCOPES[pair] = scope_rule
+    _REGISTERED_ACTIONS.update(known)
+    for action, grant_rule in (grants or {}).items():
+        for kind, role in GRANTS:
+            if grant_rule(kind, role):
+                GRANTS[(kind, role)] = GRANTS[(kind, role)] | {action}
+
+
+def known_core_actions() -> set[str]:
+    return {value for name, value in vars(Action).items() if name.isupper()}
+
+
+def known_actions() -> set[str]:
+    """Every action the policy knows: the core's and every app's."""
+    return known_core_actions() | _REGISTERED_ACTIONS

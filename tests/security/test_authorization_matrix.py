@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from safeguard.instruments import registry
 from tests.conftest import ROLES, sign_in
-from tests.security import matrix_accounts, matrix_assessments, matrix_courts, matrix_platform, matrix_jobs
+from tests.security import matrix_accounts, matrix_assessments, matrix_courts, matrix_jobs, matrix_platform
 from tests.security.matrix_common import (
     ALL,
     CALCULATORS,

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from safeguard import policy
+from safeguard.core import plugins
 from safeguard.policy import Action
 
 
@@ -29,6 +30,8 @@ def navigation(actor: policy.Actor | None, path: str = "") -> list[dict[str, Any
         for label, name, action in items
         if policy.allows(actor, action)
     ]
+    # Entries the feature apps registered (safeguard.core.plugins), after the core's.
+    entries += [{"label": e.label, "url": reverse(e.url_name), "active": False} for e in plugins.nav_entries(actor)]
     matches = [e for e in entries if path.startswith(e["url"])]
     if matches:
         max(matches, key=lambda e: len(e["url"]))["active"] = True

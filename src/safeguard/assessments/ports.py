@@ -1,0 +1,66 @@
+"""The assessments app's door for other feature apps: latest completed results for routing and
+risk levels (programme suitability, supervision plans, tiering, insights), never the answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from safeguard import policy
+from safeguard.assessments.models import Assessment
+from safeguard.policy import Action, Actor
+
+
+@dataclass(frozen=True)
+class LatestResult:
+    """The current (latest, uncorrected) completed result of one instrument for one person."""
+
+    assessment_id: str
+    person_id: str
+    instrument_id: str
+    band: str | None
+    points: int | None
+    probability: float | None
+    assessment_date: date | None
+    verified: bool | None
+    extra: dict[str, Any]
+
+
+def latest_results(
+    *, actor: Actor, person_ids: Iterable[object], instruments: Iterable[str] | None = None
+) -> dict[str, dict[str, LatestResult]]:
+    """{person id: {instrument id: LatestResult}} for persons the actor may see; one query.
+
+    Not audited here: the caller shows them within a page whose own event covers the person.
+    """
+    ids = [str(pk) for pk in person_ids]
+    if not ids or not policy.allows(actor, Action.ASSESSMENT_VIEW):
+        return {}
+    rows = (
+        policy.scope(actor, Action.ASSESSMENT_VIEW, Assessment.objects.current())
+        .filter(person_id__in=ids)
+        .order_by("person_id", "instrument_id", "-assessment_date", "-completed_at")
+        .values("id", "person_id", "instrument_id", "result", "assessment_date", "verified")
+    )
+    if instruments is not None:
+        rows = rows.filter(instrument_id__in=list(instruments))
+    found: dict[str, dict[str, LatestResult]] = {}
+    for row in rows:
+        per_person = found.setdefault(str(row["person_id"]), {})
+        if row["instrument_id"] in per_person:
+            continue  # newest first: the first row of each instrument wins
+        result = row["result"] or {}
+        per_person[row["instrument_id"]] = LatestResult(
+            assessment_id=str(row["id"]),
+            person_id=str(row["person_id"]),
+            instrument_id=row["instrument_id"],
+            band=result.get("band"),
+            points=result.get("points"),
+            probability=result.get("probability"),
+            assessment_date=row["assessment_date"],
+            verified=row["verified"],
+            extra={k: v for k, v in result.items() if k in ("pathway", "need_level", "risk_level", "not_applicable_reason")},
+        )
+    return found
