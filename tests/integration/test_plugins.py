@@ -74,3 +74,23 @@ def test_due_items_come_from_allowed_providers_most_urgent_first_and_bounded(db,
     assert [i.key for i in found] == ["k1", "k3"]
     assert [i.status(query.today) for i in found] == ["overdue", "today"]
     assert due.due_items(due.DueQuery(actor=world.actor("police_prac"), today=date(2026, 6, 3))) == []
+
+
+def test_the_dashboard_and_person_page_draw_registered_panels_and_sections(world, as_user, clean_registries, settings, tmp_path):
+    (tmp_path / "plug_panel.html").write_text('<p data-testid="plug">Panel for {{ who }} <b>{{ unsafe }}</b></p>')
+    (tmp_path / "plug_section.html").write_text('<p data-testid="plug-section">Section for {{ person.reference }}</p>')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    plugins.register_panel(plugins.DashboardPanel(
+        "plug", "plug_panel.html", Action.PERSON_VIEW, lambda actor: {"who": actor.user.username, "unsafe": "<script>"}
+    ))
+    plugins.register_person_section(plugins.PersonSection(
+        "plug", "plug_section.html", Action.PERSON_VIEW, lambda actor, person: {}
+    ))
+    client = as_user("prob_prac")
+    page = client.get("/dashboard/").content.decode()
+    assert 'data-testid="plugin-panels"' in page and "Panel for" in page
+    assert "&lt;script&gt;" in page and "<script>" not in page.split("Panel for")[1].split("</p>")[0]
+    person = world.persons["probation"]
+    detail = client.get(f"/people/{person.pk}/").content.decode()
+    assert f"Section for {person.reference}" in detail
+    assert "Panel for" not in as_user("auditor").get("/dashboard/").content.decode()
