@@ -108,6 +108,8 @@ class DateInputField(forms.Field):
             raise self._refuse(f"{self.label} must be a real date", DATE_PARTS, "invalid") from None
 
     def validate(self, value: Any) -> None:
+        if value is None and self.required:
+            self.error_parts = DATE_PARTS
         super().validate(value)
         if value is None:
             return

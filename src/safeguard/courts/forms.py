@@ -185,10 +185,11 @@ class StepForm(forms.Form):
             return []
         by_value = {str(w.data["value"]): w for w in self[name].subwidgets}
         spec = self.groups_spec.get(name) or [("", list(by_value))]
-        return [
-            {"label": label, "items": [by_value[v] for v in values if v in by_value]}
-            for label, values in spec
+        groups = [
+            {"label": label, "items": [by_value[v] for v in values if v in by_value]} for label, values in spec
         ]
+        # A category with no factors (one that applies when none is selected) has nothing to tick.
+        return [group for group in groups if group["items"]]
 
 
 class StepContext:
@@ -313,8 +314,13 @@ class FactorsStepForm(StepForm):
             field = self.fields[name]
             field.choices = choices  # type: ignore[attr-defined]
             field.label = f"{axis.label} factors"
+            # Without a category that applies when nothing is selected, a factor must be chosen.
+            field.required = not axis.residual
+            field.error_messages["required"] = f"Select at least one {axis.label.lower()} factor"
             if axis.residual:
-                field.help_text = f"Select all that apply. With none selected, {axis.residual} applies."
+                residual = axis.category(axis.residual)
+                name = residual.label if residual else axis.residual
+                field.help_text = f"Select all that apply. With none selected, {name} applies."
             elif axis.selection == "single":
                 field.help_text = "Select the factors of one category only."
             else:

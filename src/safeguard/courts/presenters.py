@@ -24,6 +24,7 @@ from safeguard.guidelines.rules import COMMUNITY_REQUIREMENTS
 TREATMENT_REQUIREMENTS = ("programme", "mental_health_treatment", "drug_rehabilitation", "alcohol_treatment")
 PROGRAMME_WAITING_TIME_UNKNOWN = "Not known: Safeguard holds no programme waiting times yet"
 UNVERIFIED = "unverified transcription"
+INCOMPLETE = "incomplete"  # a figure that depends on something not in the data or not answered
 
 
 def duration_text(value: object) -> str:
@@ -310,6 +311,10 @@ def _figures(result: dict[str, Any]) -> list[Figure]:
         details.append(f"Initial notification by {date_text(period['initial_notification_by'])}")
     details += [str(w) for w in period.get("notes") or []]
     statuses = {str(notification.get("status") or ""), str(period.get("status") or "")}
+    if notification.get("applies") == "unknown":
+        # Whether Schedule 3 applies is not known (its entry is not in the data, or an answer is
+        # missing): the period is conditional, so it is not shown as verified.
+        statuses.add(INCOMPLETE)
     rows.append(
         Figure(
             "notification",
@@ -317,7 +322,7 @@ def _figures(result: dict[str, Any]) -> list[Figure]:
             notification_text(result),
             reason.strip(),
             "; ".join(s for s in (str(notification.get("source", "")), "Sexual Offences Act 2003 s.82") if s),
-            UNVERIFIED if UNVERIFIED in statuses else "verified",
+            UNVERIFIED if UNVERIFIED in statuses else INCOMPLETE if INCOMPLETE in statuses else "verified",
             details,
         )
     )
