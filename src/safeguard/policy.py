@@ -50,6 +50,9 @@ class Action:
     SENTENCING_CALCULATE = "sentencing.calculate"
     SENTENCING_CASE_VIEW = "sentencing.case.view"
     SENTENCING_CASE_EDIT = "sentencing.case.edit"
+    # Writing and signing the pre-sentence report: probation's job in England and Wales (a court's
+    # legal adviser has the decision support, not the report).
+    SENTENCING_REPORT_PREPARE = "sentencing.report.prepare"
     GUIDELINES_MANAGE = "guidelines.manage"
     INSTRUMENTS_SCORE = "instruments.score"
     ASSESSMENT_VIEW = "assessment.view"
@@ -65,6 +68,8 @@ def _grants(kind: str, role: str) -> frozenset[str]:
             granted |= {Action.PERSON_CREATE, Action.PERSON_EDIT, Action.PERSON_NOTE_ADD}
     if kind in (AgencyKind.COURT, AgencyKind.PROBATION) and role in (Role.PRACTITIONER, Role.SUPERVISOR):
         granted |= {Action.SENTENCING_CALCULATE, Action.SENTENCING_CASE_VIEW, Action.SENTENCING_CASE_EDIT}
+    if kind == AgencyKind.PROBATION and role in (Role.PRACTITIONER, Role.SUPERVISOR):
+        granted.add(Action.SENTENCING_REPORT_PREPARE)
     if role == Role.GUIDELINE_EDITOR and kind in (AgencyKind.COURT, AgencyKind.ADMINISTRATION):
         granted |= {Action.GUIDELINES_MANAGE, Action.SENTENCING_CALCULATE}
     if kind in PERSON_AGENCIES and role in (Role.PRACTITIONER, Role.SUPERVISOR):

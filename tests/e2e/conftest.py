@@ -38,13 +38,41 @@ def e2e_world(committed_world):
     return committed_world
 
 
+# The widths every tested page must fit without scrolling sideways: a laptop and a small phone.
+WIDTHS = (1280, 375)
+# Pages whose own tests check their layout (the audit log's table is reworked, and checked with
+# `assert_no_horizontal_scroll`, in the audit app's own browser test).
+def assert_no_horizontal_scroll(page) -> None:
+    """The page, as it is laid out now, is no wider than the window (nothing to scroll sideways to)."""
+    scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner, (
+        f"{page.url} scrolls horizontally at {inner} px: the document is {scroll} px wide"
+    )
+
+
+def assert_fits_every_width(page, widths: tuple[int, ...] = WIDTHS) -> None:
+    """`assert_no_horizontal_scroll` at each width, then the window as it was."""
+    page.wait_for_load_state()
+    before = page.viewport_size or {"width": widths[0], "height": 720}
+    try:
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": before["height"]})
+            assert_no_horizontal_scroll(page)
+    finally:
+        page.set_viewport_size(before)
+
+
 class Axe:
-    """Runs axe-core in the page (evaluated, so the page's CSP stays enforced) and fails on serious issues."""
+    """Runs axe-core in the page (evaluated, so the page's CSP stays enforced) and fails on serious issues.
+
+    Every page checked is also checked for sideways scrolling at 1280 px and 375 px, so every page a
+    journey visits is held to both."""
 
     def __init__(self, source: str) -> None:
         self.source = source
 
     def check(self, page) -> None:
+        assert_fits_every_width(page)
         page.evaluate(self.source)
         results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         serious = [

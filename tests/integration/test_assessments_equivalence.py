@@ -18,6 +18,7 @@ from safeguard.instruments import registry
 from safeguard.instruments.ages import today_utc
 from safeguard.instruments.batch import run_batch
 from tests.conftest import sign_in
+from tests.form_data import typed
 
 
 def plain(value):
@@ -79,7 +80,7 @@ def test_same_inputs_same_outputs_everywhere(client, world, tmp_path, instrument
     draft = services.assessment_start(
         actor=world.actor("prob_prac"), person=world.persons["probation"], instrument_id=instrument_id
     )
-    data = {**initial_from(questions_for(instrument_id), inputs), "action": "complete"}
+    data = typed({**initial_from(questions_for(instrument_id), inputs), "action": "complete"})
     if "assessment_date" not in inputs:
         data["date_of_assessment"] = day.isoformat()
     response = client.post(reverse("assessments:edit", kwargs={"pk": draft.pk}), data)

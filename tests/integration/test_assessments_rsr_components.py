@@ -11,6 +11,7 @@ from safeguard.assessments.forms import initial_from, questions_for
 from safeguard.assessments.models import Assessment
 from safeguard.instruments import registry
 from tests.conftest import sign_in
+from tests.form_data import typed
 
 GIVEN = {
     "serious_non_sexual_violence_percent": 1.08,
@@ -37,7 +38,7 @@ def test_rsr_completes_with_the_percentages_and_the_osp_answers_blank(officer, w
     answers = {**GIVEN, "date_of_birth": draft.inputs["date_of_birth"]}
     response = officer.post(
         reverse("assessments:edit", kwargs={"pk": draft.pk}),
-        {**initial_from(questions_for("rsr"), answers), "action": "complete", "date_of_assessment": "2026-05-01"},
+        typed({**initial_from(questions_for("rsr"), answers), "action": "complete", "date_of_assessment": "2026-05-01"}),
     )
     done = Assessment.objects.get(pk=draft.pk)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -53,7 +54,7 @@ def test_rsr_completes_with_the_percentages_and_the_osp_answers_blank(officer, w
 
 def test_rsr_preview_with_the_percentages_and_every_osp_answer_uses_the_percentages(officer, world):
     osp = registry.example_input("osp-dc")  # on their own these answers give OSP/DC 28 points
-    data = initial_from(questions_for("rsr"), {**osp, **GIVEN})
+    data = typed(initial_from(questions_for("rsr"), {**osp, **GIVEN}))
     page = officer.post(reverse("assessments:preview", kwargs={"instrument_id": "rsr"}), data).content.decode()
     assert "No score yet" not in page, page
     assert "16.70%" in page or "16.7%" in page, page

@@ -18,13 +18,14 @@ from safeguard.assessments.presentation import result_view
 from safeguard.audit.models import AuditEvent
 from safeguard.instruments import registry
 from tests.conftest import sign_in
+from tests.form_data import typed
 
 STABLE = "stable-2007"
 
 
 def form_data(instrument_id: str, inputs: dict, **extra) -> dict:
     """What a browser posts for these answers (the form's own mapping, reversed)."""
-    return {**initial_from(questions_for(instrument_id), inputs), **extra}
+    return typed({**initial_from(questions_for(instrument_id), inputs), **extra})
 
 
 def start(client, world, instrument_id=STABLE, person="probation"):
@@ -65,7 +66,9 @@ def test_generated_form_has_each_question_with_its_guidance(officer, world):
     assert re.search(r'name="has_ever_committed_sexual_offence" type="radio" value="true"', page)
     assert 'name="current_offence_against_stranger" type="radio" value="unknown"' in page
     assert re.search(r'id="id_total_sanctions" name="total_sanctions" type="text" value="" inputmode="numeric"', page)
-    assert 'name="date_of_birth" type="date" value="1980-01-01"' in page  # prefilled from the record
+    # A date is the GOV.UK date input (day, month, year), prefilled from the record.
+    for part, value in (("day", "1"), ("month", "1"), ("year", "1980")):
+        assert f'id="id_date_of_birth-{part}" name="date_of_birth-{part}" type="text" inputmode="numeric" value="{value}"' in page
     assert 'hx-post="/assessments/preview/osp-dc/"' in page
     assert "style=" not in page
 
@@ -96,7 +99,7 @@ def test_completing_with_missing_answers_names_each_question(officer, world):
 def test_bad_values_are_form_errors_not_500(officer, world):
     draft = start(officer, world, "osp-dc")
     url = reverse("assessments:edit", kwargs={"pk": draft.pk})
-    response = officer.post(url, {"total_sanctions": "lots", "date_of_birth": "2030-02-31", "sex": "other", "action": "complete"})
+    response = officer.post(url, typed({"total_sanctions": "lots", "date_of_birth": "2030-02-31", "sex": "other", "action": "complete"}))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Total sanctions (all offences) must be a whole number from 1 to 999" in page
@@ -302,7 +305,7 @@ def test_a_draft_refuses_a_date_of_birth_in_the_future(officer, world):
     draft = start(officer, world, "osp-dc")
     url = reverse("assessments:edit", kwargs={"pk": draft.pk})
     future = (timezone.localdate() + timedelta(days=1)).isoformat()
-    response = officer.post(url, {"date_of_birth": future, "total_sanctions": "3", "action": "save"})
+    response = officer.post(url, typed({"date_of_birth": future, "total_sanctions": "3", "action": "save"}))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Date of birth must be today or in the past" in page

@@ -17,6 +17,7 @@ from safeguard.courts import services
 from safeguard.courts.models import CaseScenario, SentencingCase
 from safeguard.guidelines import calculate_case_from_dict
 from tests.conftest import sign_in
+from tests.form_data import typed
 from tests.integration.test_courts_services import PUBLISHED, new_case
 from tests.integration.test_courts_views import text_of
 from tests.unit.guidelines.helpers import custody
@@ -208,7 +209,7 @@ def test_pages_of_a_two_offence_scenario(client, world):
         ("plea", {"stage": "first_stage", "first_hearing_date": "2024-01-10"}),
     ]  # fmt: skip
     for step, data in answers:
-        response = client.post(url(step), data)
+        response = client.post(url(step), typed(data))
         assert response.status_code == 302, (step, text_of(response)[:2000])
     # The relation step: a missing choice names the field; then consecutive.
     body = text_of(client.post(url("relation"), {"label": ""}))

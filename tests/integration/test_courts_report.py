@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+import re
 import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -15,14 +13,15 @@ from safeguard.courts import services
 from tests.conftest import sign_in
 from tests.integration.test_courts_services import PUBLISHED, new_case
 from tests.integration.test_courts_views import text_of
+from tests.pdf import pdf_pages, pdf_text
 
 
 @pytest.fixture
 def reported_case(world):
-    """The published case, calculated, proposed, with the practitioner's text."""
-    case = new_case(world, title="Image offence, worked example")
+    """The published case, calculated, proposed, with the probation officer's text."""
+    case = new_case(world, "prob_prac", title="Image offence, worked example")
     scenario = case.scenarios.get()
-    actor = world.actor("court_prac")
+    actor = world.actor("prob_prac")
     services.scenario_save_step(actor=actor, case=case, scenario=scenario, step="notification", request=PUBLISHED)
     services.case_update_report(
         actor=actor,
@@ -35,7 +34,7 @@ def reported_case(world):
 
 
 def test_report_sets_out_every_section_with_figures_and_rules(client, world, reported_case):
-    sign_in(client, world.users["court_prac"])
+    sign_in(client, world.users["prob_prac"])
     response = client.get(reverse("courts:case-report", args=[reported_case.pk]))
     body = text_of(response)
     assert response.status_code == 200
@@ -101,26 +100,19 @@ def test_report_of_a_police_owned_person_asks_for_a_reason_before_showing_assess
     assert "owned by a police force" in body and f"/people/{person.pk}/reason/" in body
 
 
-def _pdf_text(pdf: bytes) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.pdf"
-        path.write_bytes(pdf)
-        result = subprocess.run(  # noqa: S603 - fixed arguments, a local file
-            [shutil.which("pdftotext") or "pdftotext", "-layout", str(path), "-"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-    return " ".join(result.stdout.split())
-
-
 def test_report_pdf_holds_the_key_figures(client, world, reported_case):
-    sign_in(client, world.users["court_prac"])
+    sign_in(client, world.users["prob_prac"])
     response = client.get(reverse("courts:case-report-pdf", args=[reported_case.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert f"pre-sentence-report-case-{reported_case.pk}.pdf" in response["Content-Disposition"]
+    # A download (not opened in place), named for what it is and the case, never for the person.
+    assert re.fullmatch(
+        rf'attachment; filename="pre-sentence-report-case-{reported_case.pk}-\d{{4}}-\d{{2}}-\d{{2}}\.pdf"',
+        response["Content-Disposition"],
+    )
     assert AuditEvent.objects.filter(action="sentencing.report.pdf", object_id=str(reported_case.pk)).count() == 1
     assert shutil.which("pdftotext"), "poppler-utils is missing: scripts/system-deps.sh installs it"
-    text = _pdf_text(response.content)
+    text = pdf_text(response.content)
     for expected in ("Pre-sentence report", "Unverified data", "1 year's custody", "6 months' custody, suspended for 2 years",
                      "7 years", "No risk assessments recorded", "Motivated to take part in a group programme",
                      "Reduction in Sentence for a Guilty Plea"):  # fmt: skip
@@ -128,7 +120,7 @@ def test_report_pdf_holds_the_key_figures(client, world, reported_case):
 
 
 def test_report_pdf_of_another_agency_case_is_404(client, world, reported_case):
-    sign_in(client, world.users["prob_prac"])
+    sign_in(client, world.users["court_prac"])
     assert client.get(reverse("courts:case-report-pdf", args=[reported_case.pk])).status_code == 404
 
 
@@ -139,3 +131,34 @@ def test_the_pdf_renderer_fetches_nothing():
 
     with pytest.raises(URLFetchingError):
         report._fetcher().fetch("https://example.org/tracker.png")
+
+
+def test_every_page_of_the_pdf_is_marked_official_sensitive_at_top_and_bottom(client, world, reported_case):
+    sign_in(client, world.users["prob_prac"])
+    pages = pdf_pages(client.get(reverse("courts:case-report-pdf", args=[reported_case.pk])).content)
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert lines[0] == "OFFICIAL-SENSITIVE", (number, lines[:2])
+        assert any("OFFICIAL-SENSITIVE" in line for line in lines[-2:]), (number, lines[-2:])
+    page = text_of(client.get(reverse("courts:case-report", args=[reported_case.pk])))
+    assert page.count("OFFICIAL-SENSITIVE") == 2  # the printed page: above and below the report
+    assert 'download>Download as PDF' in client.get(reverse("courts:case-report", args=[reported_case.pk])).content.decode()
+
+
+def test_the_report_says_who_signed_it_and_a_court_case_is_not_a_pre_sentence_report(client, world, reported_case):
+    sign_in(client, world.users["prob_prac"])
+    body = text_of(client.get(reverse("courts:case-report", args=[reported_case.pk])))
+    assert "Not signed yet: this is a draft" in body and "Sign the report" in body
+    response = client.post(reverse("courts:case-sign", args=[reported_case.pk]), {})
+    assert "Confirm that you have read the report" in text_of(response)
+    response = client.post(reverse("courts:case-sign", args=[reported_case.pk]), {"confirm": "on"})
+    assert response.status_code == 302
+    body = text_of(client.get(reverse("courts:case-report", args=[reported_case.pk])))
+    assert "Prob_Prac, Practitioner, Test probation agency; signed" in body
+    court = new_case(world, title="Court worked example")
+    sign_in(client, world.users["court_prac"])
+    body = text_of(client.get(reverse("courts:case-report", args=[court.pk])))
+    assert "Sentencing decision support" in body and "Pre-sentence report</h1>" not in body
+    assert "Prepared and signed by the probation service" in body and "Sign the report" not in body
+    assert client.post(reverse("courts:case-sign", args=[court.pk]), {"confirm": "on"}).status_code == 403

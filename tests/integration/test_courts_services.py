@@ -54,6 +54,10 @@ STEP_ANSWERS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
+STEP_ANSWERS_OFFENCE_KEYS = ("offence", "offence_date", "conviction_date", "sentencing_date",
+                             "offender_age_at_offence", "offender_age_at_conviction")  # fmt: skip
+
+
 def new_case(world, who: str = "court_prac", **kwargs: Any) -> SentencingCase:
     kwargs.setdefault("title", "Worked example")
     return services.case_create(actor=world.actor(who), **kwargs)
@@ -178,10 +182,10 @@ def test_a_problem_a_later_answer_can_resolve_waits_for_that_step(world):
 
 
 def test_report_details_and_one_proposed_scenario(world):
-    case = new_case(world)
+    case = new_case(world, "prob_prac")
     first = case.scenarios.get()
-    second = services.scenario_create(actor=world.actor("court_prac"), case=case, label="Community order")
-    actor = world.actor("court_prac")
+    actor = world.actor("prob_prac")
+    second = services.scenario_create(actor=actor, case=case, label="Community order")
     services.case_update_report(actor=actor, case=case, suitability="Ready for a group programme.", proposal="P", proposed_scenario=first.pk)
     services.case_update_report(actor=actor, case=case, suitability="Ready for a group programme.", proposal="P", proposed_scenario=second.pk)
     assert list(case.scenarios.filter(proposed=True)) == [second]
@@ -192,12 +196,43 @@ def test_report_details_and_one_proposed_scenario(world):
     assert events("sentencing.case.update")[-1].details["changed"] == ["proposed_scenario"]
 
 
+def test_a_court_legal_adviser_does_not_write_or_sign_the_report(world):
+    case = new_case(world)
+    for write in (
+        lambda: services.case_update_report(actor=world.actor("court_prac"), case=case, suitability="S",
+                                            proposal="P", proposed_scenario=None),
+        lambda: services.case_sign_report(actor=world.actor("court_prac"), case=case),
+    ):  # fmt: skip
+        with pytest.raises(PermissionDenied):
+            write()
+    case.refresh_from_db()
+    assert case.suitability == "" and case.report_signed_at is None
+
+
+def test_the_probation_officer_signs_the_report_and_a_later_change_unsigns_it(world):
+    case = new_case(world, "prob_prac")
+    actor = world.actor("prob_prac")
+    with pytest.raises(ValidationError) as refused:
+        services.case_sign_report(actor=actor, case=case)
+    assert set(refused.value.message_dict) == {"proposed_scenario", "proposal"}
+    assert events("sentencing.report.sign")[-1].outcome == "failure"
+    services.case_update_report(actor=actor, case=case, suitability="S", proposal="A programme.",
+                                proposed_scenario=case.scenarios.get().pk)  # fmt: skip
+    signed = services.case_sign_report(actor=actor, case=case)
+    assert signed.report_signed and signed.report_signed_by == world.users["prob_prac"]
+    assert signed.report_signed_as == "Practitioner, Test probation agency"
+    assert events("sentencing.report.sign")[-1].outcome == "success"
+    save(world, signed, signed.scenarios.get(), "offence", {k: PUBLISHED[k] for k in STEP_ANSWERS_OFFENCE_KEYS}, "prob_prac")
+    signed.refresh_from_db()
+    assert signed.report_signed_at is not None and not signed.report_signed
+
+
 def test_the_practitioner_text_is_encrypted_at_rest(world):
     from django.db import connection
 
-    case = new_case(world)
+    case = new_case(world, "prob_prac")
     services.case_update_report(
-        actor=world.actor("court_prac"), case=case, suitability="SENTINEL-suitability", proposal="", proposed_scenario=None
+        actor=world.actor("prob_prac"), case=case, suitability="SENTINEL-suitability", proposal="", proposed_scenario=None
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT suitability FROM courts_sentencingcase WHERE id = %s", [case.pk])

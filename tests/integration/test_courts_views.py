@@ -12,6 +12,7 @@ from django.urls import reverse
 from safeguard.audit.models import AuditEvent
 from safeguard.courts.models import CaseScenario, SentencingCase
 from tests.conftest import sign_in
+from tests.form_data import typed
 from tests.integration.test_courts_services import PUBLISHED, STEP_ANSWERS, new_case
 
 
@@ -25,7 +26,7 @@ def text_of(response) -> str:
 
 def walk(client, case: SentencingCase, scenario: CaseScenario, answers: list[tuple[str, dict[str, Any]]]) -> None:
     for step, data in answers:
-        response = client.post(step_url(case, scenario, step), data)
+        response = client.post(step_url(case, scenario, step), typed(data))
         assert response.status_code == 302, (step, text_of(response)[:3000])
 
 
@@ -38,9 +39,10 @@ def test_a_legal_adviser_walks_a_case_from_offence_to_notification_period(client
     for index, (step, data) in enumerate(STEP_ANSWERS):
         page = client.get(step_url(case, scenario, step))
         assert page.status_code == 200 and f"Step {index + 1} of 10" in text_of(page)
-        response = client.post(step_url(case, scenario, step), data)
+        response = client.post(step_url(case, scenario, step), typed(data))
         assert response.status_code == 302, text_of(response)[:3000]
-    assert response.url == reverse("courts:scenario-detail", args=[case.pk, scenario.pk])
+    # The last step leads to check your answers.
+    assert response.url == reverse("courts:scenario-check", args=[case.pk, scenario.pk])
     scenario.refresh_from_db()
     assert scenario.request == PUBLISHED
     assert scenario.problems == []
@@ -74,16 +76,42 @@ def test_the_running_result_shows_figures_reasons_and_the_unverified_warning(cli
     assert "Unverified transcription" in body  # the status tag beside an unverified figure
 
 
-def test_magistrates_court_category_is_provisional_until_the_plea(client, world):
+def test_magistrates_court_shows_category_and_range_with_the_sentence_not_determined(client, world):
+    """Item 14: the engine gives step one's figures and says the sentence waits for a position; the
+    page shows them as a result (no separate provisional run) and lists what is still to resolve."""
     case = new_case(world)
     scenario = case.scenarios.get()
     sign_in(client, world.users["court_prac"])
     walk(client, case, scenario, STEP_ANSWERS[:2])
+    scenario.refresh_from_db()
+    assert scenario.problems == [] and scenario.result["determined"] is False
     body = text_of(client.get(step_url(case, scenario, "category")))
-    assert "Provisional" in body
     assert "starting point 1 year's custody, category range 26 weeks' custody to 3 years' custody" in body
-    assert "is above the maximum of 6 months for Criminal Justice Act 1988, s.160 in a magistrates' court" in body
-    assert "Statutory maximum for" not in body  # a provisional run shows no maximum and no sentence
+    assert "Statutory maximum for Criminal Justice Act 1988, s.160: 6 months on summary conviction" in body
+    assert "No sentence is given yet" in body and "Provisional" not in body
+    position = step_url(case, scenario, "position")
+    assert f'href="{position}">Position within the range</a>: The starting point, 1 year\'s custody, is above the maximum of 6 months' in body
+    assert "sentence_before_plea" not in body  # the field is named as the form names it
+    assert "choose a position in “Sentence before any guilty-plea reduction” that is up to 6 months" in body
+
+
+def test_using_the_starting_point_marks_the_position_step_completed(client, world):
+    """Item 18: "Use the starting point" leaves nothing in the request, but the step is answered."""
+    case = new_case(world)
+    scenario = case.scenarios.get()
+    sign_in(client, world.users["court_prac"])
+    answers = dict(STEP_ANSWERS)
+    walk(client, case, scenario, [("offence", {**answers["offence"], "sentencing_court": "crown_court"}),
+                                 ("factors", answers["factors"]), ("position", {"position_kind": ""})])  # fmt: skip
+    scenario.refresh_from_db()
+    assert "sentence_before_plea" not in scenario.request and "position" in scenario.steps_done
+    page = client.get(reverse("courts:scenario-detail", args=[case.pk, scenario.pk])).content.decode()
+    status = re.search(r'id="task-lead-position-status">\s*(.*?)\s*</div>', page, re.S)
+    assert status is not None and status.group(1) == "Completed"
+    plea = re.search(r'id="task-lead-plea-status">\s*(.*?)\s*</div>', page, re.S)
+    assert plea is not None and "Not yet started" in plea.group(1)
+    answers_page = text_of(client.get(reverse("courts:scenario-check", args=[case.pk, scenario.pk])))
+    assert re.search(r"Sentence before any guilty-plea reduction</dt>\s*<dd[^>]*>Use the starting point</dd>", answers_page)
 
 
 def test_empty_offence_step_names_every_missing_answer_and_saves_nothing(client, world):
@@ -111,7 +139,7 @@ def test_engine_refusals_are_shown_on_the_field_with_what_is_allowed(client, wor
     body = text_of(response)
     assert response.status_code == 200
     assert "4 years' custody is outside the category range 26 weeks' custody to 3 years' custody" in body
-    assert "or give departure_reason" in body
+    assert "or give “Reason for going outside the range” saying why" in body
     assert 'href="#id_position_kind_0"' in response.content.decode()
     # A bad length is refused with the accepted forms.
     response = client.post(step_url(case, scenario, "position"), {"position_kind": "custody", "length": "nine"})
@@ -215,19 +243,36 @@ def test_the_factor_choices_come_from_the_guideline_data(client, world):
     assert "Indecent photographs of children" in body
 
 
-def test_new_case_form_names_what_is_missing(client, world):
+def test_new_case_form_finds_the_person_by_a_search_and_names_what_is_missing(client, world):
     sign_in(client, world.users["prob_prac"])
-    page = client.get(reverse("courts:case-create"))
-    body = text_of(page)
-    assert "PersonPTEST001, Testy (PTEST001)" in body and "PTEST003" not in body  # visible people only
+    body = text_of(client.get(reverse("courts:case-create")))
+    assert "PTEST001" not in body  # nobody is listed before a search
+    body = text_of(client.get(reverse("courts:case-create"), {"q": "Testy"}))
+    assert "PersonPTEST001, Testy (PTEST001), born 1 January 1980" in body and "PTEST003" not in body
+    assert "2 people match “Testy”" in body  # PTEST002 is police-owned and shared with probation
+    [search] = AuditEvent.objects.filter(action="person.search", username="prob_prac")
+    assert search.details["query"] == "Testy" and str(world.persons["probation"].pk) in search.details["shown"]
     response = client.post(reverse("courts:case-create"), {"person": "", "title": ""})
     assert "Enter a title for the unnamed scenario, or choose a person" in text_of(response)
     response = client.post(reverse("courts:case-create"), {"person": str(world.persons["other"].pk), "title": ""})
-    assert "Choose a person from the list" in text_of(response)
+    assert "Search for the person and choose them from the results" in text_of(response)
     assert not SentencingCase.objects.exists()
-    response = client.post(reverse("courts:case-create"), {"person": str(world.persons["probation"].pk), "title": ""})
+    response = client.post(
+        reverse("courts:case-create"), {"q": "Testy", "person": str(world.persons["probation"].pk), "title": ""}
+    )
     case = SentencingCase.objects.get()
     assert case.person == world.persons["probation"] and response.status_code == 302
+
+
+def test_new_case_from_a_person_shows_them_chosen(client, world):
+    person = world.persons["probation"]
+    sign_in(client, world.users["prob_prac"])
+    page = client.get(reverse("courts:case-create"), {"person": str(person.pk)}).content.decode()
+    assert f'value="{person.pk}" checked' in page
+    assert AuditEvent.objects.get(action="sentencing.case.person_choices").details["shown"] == [str(person.pk)]
+    # A person the agency cannot see is never shown.
+    page = client.get(reverse("courts:case-create"), {"person": str(world.persons["other"].pk)}).content.decode()
+    assert "PTEST003" not in page
 
 
 def test_the_person_case_prefills_the_date_of_birth_and_links_to_assessments(client, world):
@@ -235,7 +280,8 @@ def test_the_person_case_prefills_the_date_of_birth_and_links_to_assessments(cli
     case = new_case(world, "prob_prac", person_id=person.pk, title="")
     sign_in(client, world.users["prob_prac"])
     page = client.get(step_url(case, case.scenarios.get(), "offence")).content.decode()
-    assert 'value="1980-01-01"' in page
+    for part, value in (("day", "1"), ("month", "1"), ("year", "1980")):
+        assert f'name="offender_date_of_birth-{part}" type="text" inputmode="numeric" value="{value}"' in page
     detail = client.get(reverse("courts:case-detail", args=[case.pk])).content.decode()
     assert f"/assessments/person/{person.pk}/" in detail or f"/people/{person.pk}/" in detail
 
@@ -265,7 +311,7 @@ def test_comparison_shows_sentence_notification_treatment_and_waiting_time(clien
     assert "18 months' custody" in body and "10 years (to" in body
     assert "18 months' custody, suspended for 2 years" in body
     assert "Programme requirement (accredited programme) (suspended sentence order)" in body
-    assert "high-level community order" in body and "5 years (to 9 January 2029)" in body
+    assert "High-level community order" in body and "5 years (to 9 January 2029)" in body  # a term that starts the cell
     assert body.count("Not known: Safeguard holds no programme waiting times yet") == 2
     assert "No programme in this scenario" in body
 
@@ -293,9 +339,13 @@ def test_case_list_shows_the_agency_cases_only(client, world):
     assert AuditEvent.objects.filter(action="sentencing.case.list", username="court_prac").count() == 1
 
 
-def test_report_details_form(client, world):
-    case = new_case(world)
+def test_report_details_are_written_by_probation_not_the_court(client, world):
+    court_case = new_case(world)
     sign_in(client, world.users["court_prac"])
+    assert client.get(reverse("courts:case-edit", args=[court_case.pk])).status_code == 403
+    assert "Edit the report details" not in text_of(client.get(reverse("courts:case-detail", args=[court_case.pk])))
+    case = new_case(world, "prob_prac")
+    sign_in(client, world.users["prob_prac"])
     url = reverse("courts:case-edit", args=[case.pk])
     response = client.post(url, {"suitability": "x" * 10001, "proposal": "", "proposed_scenario": ""})
     assert "Ensure this value has at most 10000 characters" in text_of(response)
@@ -348,8 +398,8 @@ def test_an_offence_before_the_age_of_criminal_responsibility_is_refused_on_the_
     answers = dict(STEP_ANSWERS)
     response = client.post(
         step_url(case, scenario, "offence"),
-        {**answers["offence"], "offender_age_at_offence": "9", "offender_age_at_conviction": "10",
-         "offence_date": "2023-12-01"},
+        typed({**answers["offence"], "offender_age_at_offence": "9", "offender_age_at_conviction": "10",
+               "offence_date": "2023-12-01"}),
     )
     assert response.status_code == 200
     assert "The person was 9 at the offence: no child under 10 can be guilty of an offence" in text_of(response)

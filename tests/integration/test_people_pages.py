@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from safeguard.people.models import Conviction, Person, PersonAgencyLink
 from tests.conftest import sign_in
+from tests.form_data import typed
 
 
 def test_create_person_with_bad_input_shows_an_error_summary(client, world):
@@ -13,7 +14,7 @@ def test_create_person_with_bad_input_shows_an_error_summary(client, world):
     before = Person.objects.count()
     response = client.post(
         reverse("people:create"),
-        {"given_name": "", "family_name": "", "date_of_birth": "2031-02-30", "sex": "male", "pnc_number": "abc"},
+        typed({"given_name": "", "family_name": "", "date_of_birth": "2031-02-30", "sex": "male", "pnc_number": "abc"}),
     )
     text = response.content.decode()
     assert response.status_code == 200
@@ -28,7 +29,7 @@ def test_create_person_links_it_to_the_creating_agency(client, world):
     sign_in(client, world.users["prob_prac"])
     response = client.post(
         reverse("people:create"),
-        {"given_name": "Testy", "family_name": "Formcase", "date_of_birth": "1985-04-04", "sex": "male", "pnc_number": ""},
+        typed({"given_name": "Testy", "family_name": "Formcase", "date_of_birth": "1985-04-04", "sex": "male", "pnc_number": ""}),
     )
     person = Person.objects.get(family_name="Formcase")
     assert response.status_code == 302 and response.url == reverse("people:detail", kwargs={"pk": person.pk})
@@ -38,24 +39,24 @@ def test_create_person_links_it_to_the_creating_agency(client, world):
 def test_conviction_dates_are_checked_against_each_other(client, world):
     sign_in(client, world.users["prob_prac"])
     url = reverse("people:conviction-create", kwargs={"pk": world.persons["probation"].pk})
-    response = client.post(url, {"offence_code": "SOA2003-s9", "offence_date": "2020-05-01", "conviction_date": "2019-01-01",
-                                 "court": "Test court", "disposal": "community_order"})
+    response = client.post(url, typed({"offence_code": "SOA2003-s9", "offence_date": "2020-05-01", "conviction_date": "2019-01-01",
+                                 "court": "Test court", "disposal": "community_order"}))
     assert "Conviction date must be the same as or after the offence date" in response.content.decode()
     assert not Conviction.objects.exists()
-    client.post(url, {"offence_code": "SOA2003-s9", "offence_date": "2019-05-01", "conviction_date": "2020-01-01",
-                      "court": "Test court", "disposal": "community_order"})
+    client.post(url, typed({"offence_code": "SOA2003-s9", "offence_date": "2019-05-01", "conviction_date": "2020-01-01",
+                      "court": "Test court", "disposal": "community_order"}))
     assert Conviction.objects.get().court == "Test court"
 
 
 def test_address_history_closes_the_previous_address(client, world):
     sign_in(client, world.users["prob_prac"])
     url = reverse("people:address-create", kwargs={"pk": world.persons["probation"].pk})
-    client.post(url, {"line1": "1 Test Street", "town": "Testbury", "postcode": "ZZ1 1AA", "from_date": "2024-01-01"})
-    client.post(url, {"line1": "2 Test Street", "town": "Testbury", "postcode": "ZZ1 2AA", "from_date": "2025-06-01"})
+    client.post(url, typed({"line1": "1 Test Street", "town": "Testbury", "postcode": "ZZ1 1AA", "from_date": "2024-01-01"}))
+    client.post(url, typed({"line1": "2 Test Street", "town": "Testbury", "postcode": "ZZ1 2AA", "from_date": "2025-06-01"}))
     addresses = list(world.persons["probation"].addresses.order_by("from_date").values_list("line1", "to_date"))
     assert addresses[0][0] == "1 Test Street" and str(addresses[0][1]) == "2025-06-01"
     assert addresses[1] == ("2 Test Street", None)
-    bad = client.post(url, {"line1": "3 Test Street", "town": "Testbury", "postcode": "NOT A CODE", "from_date": "2025-07-01"})
+    bad = client.post(url, typed({"line1": "3 Test Street", "town": "Testbury", "postcode": "NOT A CODE", "from_date": "2025-07-01"}))
     assert "Enter a real postcode" in bad.content.decode()
 
 

@@ -2,7 +2,7 @@
 
 The case used is the court agency's (created by `kwargs_for`): the court practitioner sees it,
 probation practitioners and supervisors may act on sentencing cases but not on another agency's
-(404), every other role lacks the action (403).
+(404), every other role lacks the action (403). The report's own pages use a probation case.
 """
 
 from __future__ import annotations
@@ -21,6 +21,19 @@ def court_case(ok: int = 200, anonymous: int = 302) -> dict[str, int]:
     return result
 
 
+# The pre-sentence report is probation's: its rows use a probation case. Probation's practitioner
+# and supervisor write and sign it; the court's legal adviser and every other role lack the action.
+REPORT_OWNER = "prob_prac"
+REPORT_WRITERS = {"prob_prac", "prob_sup"}
+REPORT_URLS = ("courts:case-edit", "courts:case-sign")
+
+
+def report_case(ok: int = 200) -> dict[str, int]:
+    result = {name: (ok if name in REPORT_WRITERS else 403) for name in ROLES}
+    result["anonymous"] = 302
+    return result
+
+
 def api(allowed: set[str], ok: int = 200) -> dict[str, int]:
     return {**{name: (ok if name in allowed else 403) for name in ROLES}, "anonymous": 401}
 
@@ -32,7 +45,10 @@ ROWS: dict[str, dict[str, dict[str, int]]] = {
     "courts:case-create": {"GET": staff_only(SENTENCERS), "POST": staff_only(SENTENCERS)},
     "courts:case-detail": {"GET": court_case()},
     # POST {}: every report field is optional, so it saves and redirects.
-    "courts:case-edit": {"GET": court_case(), "POST": court_case(ok=302)},
+    "courts:case-edit": {"GET": report_case(), "POST": report_case(ok=302)},
+    # POST {}: the confirmation is missing (200 with the error summary).
+    "courts:case-sign": {"GET": report_case(), "POST": report_case()},
+    "courts:scenario-check": {"GET": court_case()},
     "courts:case-compare": {"GET": court_case()},
     "courts:case-report": {"GET": court_case()},
     "courts:case-report-pdf": {"GET": court_case()},
@@ -79,7 +95,8 @@ def kwargs_for(name: str, world) -> dict[str, object]:
     if "case" in name or "scenario" in name or "offence-" in name:
         if name in ("courts:case-list", "courts:case-create", "api-1:case_list", "api-1:case_create"):
             return {}
-        case = services.case_create(actor=world.actor(CASE_OWNER), title="Matrix case")
+        owner = REPORT_OWNER if name in REPORT_URLS else CASE_OWNER
+        case = services.case_create(actor=world.actor(owner), title="Matrix case")
         kwargs["case_id"] = case.pk
         if ("scenario" in name or "offence-" in name) and "create" not in name:
             kwargs["scenario_id"] = case.scenarios.get().pk

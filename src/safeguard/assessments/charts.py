@@ -12,6 +12,7 @@ from datetime import date
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 24, 16, 44
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)
+MIN_TICK_GAP = 80  # px between two date labels ("May 2026" is about 60 px wide at 13 px)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,25 @@ class LineChart:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
 
 
+def _x_ticks(candidates: list[ChartPoint]) -> list[Tick]:
+    """Date labels under the axis: one per month shown, never two closer than MIN_TICK_GAP (two
+    ratings on one day, or in one month, would print one label over another)."""
+    kept: list[tuple[float, str]] = []
+    for point in candidates:
+        label = f"{point.day:%b %Y}"
+        if kept and (label == kept[-1][1] or point.x - kept[-1][0] < MIN_TICK_GAP):
+            continue
+        kept.append((point.x, label))
+    if len(kept) == 1:
+        return [Tick(kept[0][0], kept[0][1])]
+    # Labels at the ends are anchored inwards so that they stay inside the drawing.
+    last = len(kept) - 1
+    return [
+        Tick(x, label, "start" if i == 0 else "end" if i == last else "middle")
+        for i, (x, label) in enumerate(kept)
+    ]
+
+
 def _step(span: int) -> int:
     for step in NICE_STEPS:
         if span / step <= 6:
@@ -86,14 +106,7 @@ def line_chart(
     step = _step(high - low)
     start = low - (low % step) if low % step else low
     y_ticks = [Tick(y_of(v), str(v)) for v in range(start, high + 1, step) if v >= low]
-    shown = points if len(points) <= 6 else [points[i * (len(points) - 1) // 5] for i in range(6)]
-    # Labels at the ends are anchored inwards so that they stay inside the drawing.
-    x_ticks = [
-        Tick(p.x, f"{p.day:%b %Y}", "start" if i == 0 else "end" if i == len(shown) - 1 else "middle")
-        if len(shown) > 1
-        else Tick(p.x, f"{p.day:%b %Y}")
-        for i, p in enumerate(shown)
-    ]
+    x_ticks = _x_ticks(points if len(points) <= 6 else [points[i * (len(points) - 1) // 5] for i in range(6)])
     if values:
         description = (
             f"{len(values)} rating{'s' if len(values) != 1 else ''} from {first:%-d %B %Y} to {last:%-d %B %Y}; "

@@ -9,13 +9,12 @@ choice values, or null for "not known". A blank question is left out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from safeguard.assessments.wording import plain
+from safeguard.core.forms import DateInputField, date_parts
 from safeguard.instruments import registry
 
 UNKNOWN = "unknown"
@@ -82,7 +81,7 @@ def questions_for(instrument_id: str) -> list[Question]:
             Question(
                 name=name,
                 title=str(prop.get("title") or humanise(name)),
-                guidance=str(prop.get("description") or ""),
+                guidance=plain(prop.get("description") or ""),
                 kind=kind,
                 nullable=nullable,
                 required=name in required,
@@ -111,11 +110,9 @@ def _django_field(q: Question) -> forms.Field:
             error_messages={"invalid_choice": f"Choose one of the answers for {q.title.lower()}"},
         )
     if q.kind == "date":
-        return forms.DateField(
-            label=q.title, required=False, input_formats=["%Y-%m-%d"],
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            error_messages={"invalid": f"{q.title} must be a real date, like 2001-03-27"},
-        )
+        # A birth, an offence or a sentence cannot be after today (the engine also checks it
+        # against the date of the assessment).
+        return DateInputField(label=q.title, not_future=q.past_event)
     bounds = f"from {_number(q.minimum)} to {_number(q.maximum)}" if q.minimum is not None and q.maximum is not None else ""
     if q.kind == "integer":
         return forms.IntegerField(
@@ -158,11 +155,8 @@ class AnswersForm(forms.Form):
             self.fields[q.name] = _django_field(q)
         self.with_date = with_date and "assessment_date" not in self.by_name and DATE_OF_ASSESSMENT not in self.by_name
         if self.with_date:
-            self.fields[DATE_OF_ASSESSMENT] = forms.DateField(
-                label="Date of this assessment", required=False, input_formats=["%Y-%m-%d"],
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                help_text="Leave blank for today.",
-                error_messages={"invalid": "Date of this assessment must be a real date, like 2026-03-27"},
+            self.fields[DATE_OF_ASSESSMENT] = DateInputField(
+                label="Date of this assessment", not_future=True, help_text="Leave blank for today"
             )
         if with_reason:
             self.fields[REASON] = forms.CharField(
@@ -174,20 +168,12 @@ class AnswersForm(forms.Form):
                 },
             )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        today = timezone.localdate()
-        for q in self.questions:
-            value = data.get(q.name)
-            if q.past_event and isinstance(value, date) and value > today:
-                self.add_error(q.name, f"{q.title} must be today or in the past")
-        return data
-
-    def clean_date_of_assessment(self) -> date | None:
-        value: date | None = self.cleaned_data.get(DATE_OF_ASSESSMENT)
-        if value is not None and value > timezone.localdate():
-            raise ValidationError("Date of this assessment must be today or in the past")
-        return value
+    def anchor(self, name: str) -> str:
+        """The id the error summary links to (the template gives the first answer the field's id)."""
+        field = self.fields[name]
+        if isinstance(field, DateInputField):
+            return f"id_{name}-{(field.error_parts or ('day',))[0]}"
+        return f"id_{name}"
 
     def inputs(self) -> dict[str, Any]:
         """The answers as JSON values, in the schema's order (call after `is_valid()`)."""
@@ -255,6 +241,7 @@ class AnswersForm(forms.Form):
             "id": field_id,
             "name": q.name,
             "value": current,
+            "parts": date_parts(bound) if q.kind == "date" else [],
             "options": options,
             "errors": list(bound.errors),
             "inputmode": inputmode,
@@ -300,7 +287,7 @@ def _worded(by_name: dict[str, Question], error: dict[str, str]) -> str:
     q = by_name.get(name)
     if q is not None and message.startswith(name):
         message = q.title + message[len(name):]
-    return message
+    return plain(message)
 
 
 def problem_messages(instrument_id: str, errors: list[dict[str, str]]) -> list[str]:
@@ -328,6 +315,9 @@ class ChooseInstrumentForm(forms.Form):
         choices=[],
         error_messages={"required": "Choose an instrument", "invalid_choice": "Choose one of the instruments listed"},
     )
+
+    def anchor(self, name: str) -> str:
+        return f"id_{name}"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safeguard.assessments.forms import humanise
+from safeguard.assessments.wording import plain
 from safeguard.instruments import registry
 
 CONTRACT_KEYS = frozenset(
@@ -57,12 +58,15 @@ def percentage(fraction: float) -> str:
 
 
 def answer_text(value: Any) -> str:
+    """An answer as the form offers it: Yes, No, Not known, a date in words, a choice in words."""
     if value is True:
         return "Yes"
     if value is False:
         return "No"
     if value is None:
         return "Not known"
+    if isinstance(value, str):
+        return humanise(plain(value)) if "_" in value else plain(value)
     return str(value)
 
 
@@ -70,14 +74,14 @@ def _extra_text(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):
-        return ", ".join(humanise(v) for v in value) or "None"
+        return ", ".join(humanise(v) for v in value) or "none"
     if "probability" in key and isinstance(value, int | float):
         return percentage(float(value))
     if key == "percent" and isinstance(value, int | float):
         return f"{value:.2f}%"
     if key in ("band", "step1_band", "need_level", "risk_level", "pathway") and isinstance(value, str):
         return humanise(value)
-    return str(value)
+    return plain(value)
 
 
 @dataclass(frozen=True)
@@ -158,16 +162,16 @@ def result_view(body: dict[str, Any], meta: dict[str, Any] | None = None) -> Res
         points_range=(int(points_range[0]), int(points_range[1])) if points_range else None,
         probability=percentage(float(probability)) if probability is not None and verified else "",
         probability_withheld=withheld,
-        not_applicable_reason=str(body.get("not_applicable_reason") or ""),
-        warnings=[str(w) for w in body.get("warnings") or []],
-        errors=list(body.get("errors") or []),
+        not_applicable_reason=plain(body.get("not_applicable_reason") or ""),
+        warnings=[plain(w) for w in body.get("warnings") or []],
+        errors=[{**e, "message": plain(e.get("message", ""))} for e in body.get("errors") or [] if isinstance(e, dict)],
         items=[
             ItemRow(
                 name=str(item.get("name", "")),
                 title=titles.get(item.get("name"), humanise(item.get("name", ""))),
                 answer=answer_text(item.get("answer")),
                 points=item.get("points"),
-                rule=str(item.get("rule", "")),
+                rule=plain(item.get("rule", "")),
             )
             for item in body.get("items") or []
         ],

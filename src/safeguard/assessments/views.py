@@ -23,6 +23,7 @@ from safeguard.assessments.forms import (
     AnswersForm,
     ChooseInstrumentForm,
     add_answer_errors,
+    humanise,
     problem_messages,
     questions_for,
 )
@@ -179,7 +180,7 @@ def preview(request: HttpRequest, instrument_id: str) -> HttpResponse:
     """The live score as answers are given (htmx). Takes only answers: reads and stores nothing."""
     if instrument_id not in registry.instrument_ids():
         raise Http404
-    form = AnswersForm(instrument_id, request.POST, with_date=DATE_OF_ASSESSMENT in request.POST)
+    form = AnswersForm(instrument_id, request.POST, with_date=f"{DATE_OF_ASSESSMENT}-day" in request.POST)
     return render(request, "assessments/_preview.html", {"preview": _preview_for(form)})
 
 
@@ -217,7 +218,7 @@ def _answer_rows(assessment: Assessment) -> list[tuple[str, str]]:
     from safeguard.assessments.presentation import answer_text
 
     if assessment.instrument_id not in registry.instrument_ids():
-        return [(k, answer_text(v)) for k, v in assessment.inputs.items()]
+        return [(humanise(k).capitalize(), answer_text(v)) for k, v in assessment.inputs.items()]
     titles = {q.name: q.title for q in questions_for(assessment.instrument_id)}
     return [(titles.get(k, k), answer_text(v)) for k, v in assessment.inputs.items()]
 

@@ -56,6 +56,8 @@ class AuditAction(models.TextChoices):
     SENTENCING_SCENARIO_VIEW = "sentencing.scenario.view", "View a sentencing scenario"
     SENTENCING_REPORT_VIEW = "sentencing.report.view", "View a pre-sentence report"
     SENTENCING_REPORT_PDF = "sentencing.report.pdf", "Download a pre-sentence report"
+    SENTENCING_REPORT_PREPARE = "sentencing.report.prepare", "Prepare a pre-sentence report"
+    SENTENCING_REPORT_SIGN = "sentencing.report.sign", "Sign a pre-sentence report"
     GUIDELINE_UPLOAD = "guideline.upload", "Upload guideline data"
     GUIDELINE_VERIFY = "guideline.verify", "Record a guideline verification"
     # Accounts and sign-in

@@ -12,7 +12,7 @@ from typing import Any
 from safeguard.accounts.models import Agency, User
 from safeguard.courts import steps
 from safeguard.courts.models import CaseScenario, SentencingCase
-from safeguard.courts.services import store_outcome
+from safeguard.courts.services import mark_answered, store_outcome
 
 TITLE = "Worked example: image offence, three disposals compared"
 TWO_OFFENCES_TITLE = "Worked example: two image offences, concurrent or consecutive"
@@ -80,6 +80,7 @@ TWO_OFFENCE_SCENARIOS: list[tuple[str, str, dict[str, Any]]] = [
 def _scenario(case: SentencingCase, label: str, outcome: steps.ScenarioOutcome, **fields: Any) -> None:
     scenario = CaseScenario(case=case, label=label, **fields)
     store_outcome(scenario, outcome)
+    mark_answered(scenario)
     scenario.save()
 
 

@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 
 from django import forms
 
+from safeguard.core.forms import DateInputField
+from safeguard.core.wording import date_words
 from safeguard.courts.models import VerifiedPart
 from safeguard.guidelines import GuidelineLibrary
 from safeguard.guidelines.model import Axis, Guideline, Offence
@@ -23,22 +25,13 @@ from safeguard.guidelines.rules import (
     SUSPENSION_FACTORS_FOR,
 )
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LENGTH_HELP = "A number and a unit, like 9m (months), 2y (years), 26w (weeks) or 14d (days)"
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
 
 
-def _date(label: str, required: bool = False, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_WIDGET,
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"{label} must be a real date, like 2024-01-31",
-        },
-    )
+def _date(label: str, required: bool = False, help_text: str = "", **checks: bool) -> DateInputField:
+    """A GOV.UK date input; `checks` are `past` or `not_future` (see DateInputField)."""
+    return DateInputField(label=label, required=required, help_text=help_text, **checks)
 
 
 def _age(label: str, help_text: str = "", maximum: int = 120) -> forms.IntegerField:
@@ -58,7 +51,9 @@ def _age(label: str, help_text: str = "", maximum: int = 120) -> forms.IntegerFi
 
 
 def _length(label: str, help_text: str = LENGTH_HELP) -> forms.CharField:
-    return forms.CharField(label=label, required=False, max_length=20, help_text=help_text)
+    field = forms.CharField(label=label, required=False, max_length=20, help_text=help_text)
+    field.is_length = True  # type: ignore[attr-defined]  # shown as "9 months" when answers are checked
+    return field
 
 
 def _text(
@@ -159,6 +154,11 @@ class StepForm(forms.Form):
         self.context = context
         self.groups_spec = {}
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):  # never echo a submitted code back
+                field.error_messages["invalid_choice"] = (
+                    f"Choose from the answers listed for {str(field.label or 'this question').lower()}"
+                )
 
     @classmethod
     def initial_for(cls, request: dict[str, Any], context: StepContext) -> dict[str, Any]:
@@ -185,10 +185,11 @@ class StepForm(forms.Form):
             return []
         by_value = {str(w.data["value"]): w for w in self[name].subwidgets}
         spec = self.groups_spec.get(name) or [("", list(by_value))]
-        return [
-            {"label": label, "items": [by_value[v] for v in values if v in by_value]}
-            for label, values in spec
+        groups = [
+            {"label": label, "items": [by_value[v] for v in values if v in by_value]} for label, values in spec
         ]
+        # A category with no factors (one that applies when none is selected) has nothing to tick.
+        return [group for group in groups if group["items"]]
 
 
 class StepContext:
@@ -226,10 +227,10 @@ class OffenceStepForm(StepForm):
             ("", "Not stated (the maximum on indictment is used)"),
         ],
     )
-    offence_date = _date("Offence date", required=True)
-    conviction_date = _date("Conviction date", help_text="The relevant date for notification")
+    offence_date = _date("Offence date", required=True, not_future=True)
+    conviction_date = _date("Conviction date", help_text="The relevant date for notification", not_future=True)
     sentencing_date = _date("Sentencing date", required=True, help_text="It chooses the guideline version")
-    offender_date_of_birth = _date("Date of birth", help_text="Or give both ages below")
+    offender_date_of_birth = _date("Date of birth", help_text="Or give both ages below", past=True)
     offender_age_at_offence = _age("Age at the offence")
     offender_age_at_conviction = _age("Age at conviction")
     victim_age = _age("Age of the child at the offence")
@@ -315,8 +316,13 @@ class FactorsStepForm(StepForm):
             field = self.fields[name]
             field.choices = choices  # type: ignore[attr-defined]
             field.label = f"{axis.label} factors"
+            # Without a category that applies when nothing is selected, a factor must be chosen.
+            field.required = not axis.residual
+            field.error_messages["required"] = f"Select at least one {axis.label.lower()} factor"
             if axis.residual:
-                field.help_text = f"Select all that apply. With none selected, {axis.residual} applies."
+                residual = axis.category(axis.residual)
+                name = residual.label if residual else axis.residual
+                field.help_text = f"Select all that apply. With none selected, {name} applies."
             elif axis.selection == "single":
                 field.help_text = "Select the factors of one category only."
             else:
@@ -803,11 +809,9 @@ STEP_FORMS: dict[str, type[StepForm]] = {
 
 
 class CaseForm(forms.Form):
-    person = forms.ChoiceField(
-        label="Person",
-        required=False,
-        help_text="A person your agency supports. Leave empty for an unnamed scenario",
-    )
+    """A new case: a person found by a search (see `courts:case-create`), or an unnamed scenario."""
+
+    person = forms.ChoiceField(label="Person", required=False, widget=forms.RadioSelect)
     title = forms.CharField(
         label="Title",
         required=False,
@@ -817,11 +821,12 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args: Any, persons: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "No person: an unnamed scenario")] + [  # type: ignore[attr-defined]
-            (str(p.pk), f"{p.family_name}, {p.given_name} ({p.reference})") for p in persons
-        ]
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            (str(p.pk), f"{p.family_name}, {p.given_name} ({p.reference}), born {date_words(p.date_of_birth)}")
+            for p in persons
+        ] + [("", "No person: an unnamed scenario")]
         self.fields["person"].error_messages["invalid_choice"] = (
-            "Choose a person from the list, or leave it empty for an unnamed scenario"
+            "Search for the person and choose them from the results, or choose an unnamed scenario"
         )
 
     def clean(self) -> dict[str, Any]:
@@ -862,9 +867,16 @@ class ReportDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, scenarios: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposed_scenario"].choices = [("", "None yet")] + [  # type: ignore[attr-defined]
+        self.fields["proposed_scenario"].choices = [("", "No scenario proposed yet")] + [  # type: ignore[attr-defined]
             (str(s.pk), s.label) for s in scenarios
         ]
+
+
+class SignReportForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I have read this report and it is ready for the court",
+        error_messages={"required": "Confirm that you have read the report and it is ready for the court"},
+    )
 
 
 # --- guideline administration ------------------------------------------------------------------------

@@ -29,6 +29,13 @@ class SentencingCase(models.Model):
     # Practitioner-entered text for the pre-sentence report; encrypted at rest.
     suitability = EncryptedTextField("Suitability for community treatment", blank=True)
     proposal = EncryptedTextField("Proposal", blank=True)
+    # The probation officer who signed the pre-sentence report, and as whom (role and agency then).
+    # A change to the case after `report_signed_at` means the signature no longer covers it.
+    report_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    report_signed_as = models.CharField(max_length=300, blank=True)
+    report_signed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -52,6 +59,15 @@ class SentencingCase(models.Model):
     def is_unnamed(self) -> bool:
         return self.person_id is None
 
+    @property
+    def report_signed(self) -> bool:
+        """Signed, and nothing in the case changed since (a later change needs a new signature)."""
+        return (
+            self.report_signed_at is not None
+            and self.updated_at is not None
+            and self.updated_at <= self.report_signed_at
+        )
+
 
 class CaseScenario(models.Model):
     """One possible sentence: the lead offence's engine request, further offences, and the snapshots
@@ -63,7 +79,7 @@ class CaseScenario(models.Model):
     case = models.ForeignKey(SentencingCase, on_delete=models.CASCADE, related_name="scenarios")
     label = models.CharField(max_length=120)
     request = models.JSONField(default=dict, blank=True)  # the lead offence
-    # Further offences: [{label, relation, request, result, problems}] (relation: concurrent,
+    # Further offences: [{label, relation, request, result, problems, steps_done}] (relation: concurrent,
     # consecutive or no_separate_penalty; result and problems from that offence's own calculation).
     other_offences = models.JSONField(default=list, blank=True)
     totality = models.JSONField(null=True, blank=True)  # {"total": "3y", "reason": ...}: the court's total
@@ -71,6 +87,9 @@ class CaseScenario(models.Model):
     case_problems = models.JSONField(default=list, blank=True)  # problems only the whole case shows
     result = models.JSONField(null=True, blank=True)  # SentencingResult.to_dict(), or None
     problems = models.JSONField(default=list, blank=True)  # [{field, code, message}] still to resolve
+    # The lead offence's steps saved at least once (a step may be answered by leaving everything at
+    # its default, like "Use the starting point", which leaves no key in the request).
+    steps_done = models.JSONField(default=list, blank=True)
     calculated_at = models.DateTimeField(null=True, blank=True)
     engine_version = models.CharField(max_length=40, blank=True)
     guideline_id = models.CharField(max_length=100, blank=True)

@@ -3,12 +3,19 @@ every figure, reason, source and status is read from the result the engine retur
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from django import forms
+
+from safeguard.core.forms import DateInputField, date_from_text
+from safeguard.core.wording import date_words
+from safeguard.courts import steps
 from safeguard.courts.models import CaseScenario, GuidelineVerification, SentencingCase, VerifiedPart
+from safeguard.courts.wording import Words
 from safeguard.guidelines import Duration
 from safeguard.guidelines.engine import fraction_words
 from safeguard.guidelines.rules import COMMUNITY_REQUIREMENTS
@@ -17,6 +24,7 @@ from safeguard.guidelines.rules import COMMUNITY_REQUIREMENTS
 TREATMENT_REQUIREMENTS = ("programme", "mental_health_treatment", "drug_rehabilitation", "alcohol_treatment")
 PROGRAMME_WAITING_TIME_UNKNOWN = "Not known: Safeguard holds no programme waiting times yet"
 UNVERIFIED = "unverified transcription"
+INCOMPLETE = "incomplete"  # a figure that depends on something not in the data or not answered
 
 
 def duration_text(value: object) -> str:
@@ -46,6 +54,11 @@ def date_text(value: object) -> str:
     except ValueError:
         return value
     return f"{day.day} {day:%B %Y}"
+
+
+def capfirst(text: str) -> str:
+    """A value that starts a cell or a sentence ("High-level community order")."""
+    return text[:1].upper() + text[1:]
 
 
 def sentence_text(value: object) -> str:
@@ -101,8 +114,22 @@ def notification_text(result: dict[str, Any] | None) -> str:
     return text
 
 
-def figures(result: dict[str, Any]) -> list[Figure]:
-    """Every figure of a result in the order of the steps, each with its reason, source and status."""
+def figures(result: dict[str, Any], words: Words) -> list[Figure]:
+    """Every figure of a result in the order of the steps, each with its reason, source and status,
+    in the words of the forms (`words`)."""
+    return [
+        dataclasses.replace(
+            row,
+            figure=capfirst(words(row.figure)),
+            reason=words(row.reason),
+            source=words(row.source),
+            details=words.all(row.details),
+        )
+        for row in _figures(result)
+    ]
+
+
+def _figures(result: dict[str, Any]) -> list[Figure]:
     rows: list[Figure] = []
     guideline = result.get("guideline") or {}
     rows.append(
@@ -284,6 +311,10 @@ def figures(result: dict[str, Any]) -> list[Figure]:
         details.append(f"Initial notification by {date_text(period['initial_notification_by'])}")
     details += [str(w) for w in period.get("notes") or []]
     statuses = {str(notification.get("status") or ""), str(period.get("status") or "")}
+    if notification.get("applies") == "unknown":
+        # Whether Schedule 3 applies is not known (its entry is not in the data, or an answer is
+        # missing): the period is conditional, so it is not shown as verified.
+        statuses.add(INCOMPLETE)
     rows.append(
         Figure(
             "notification",
@@ -291,7 +322,7 @@ def figures(result: dict[str, Any]) -> list[Figure]:
             notification_text(result),
             reason.strip(),
             "; ".join(s for s in (str(notification.get("source", "")), "Sexual Offences Act 2003 s.82") if s),
-            UNVERIFIED if UNVERIFIED in statuses else "verified",
+            UNVERIFIED if UNVERIFIED in statuses else INCOMPLETE if INCOMPLETE in statuses else "verified",
             details,
         )
     )
@@ -397,12 +428,17 @@ def sentence_headline(scenario: CaseScenario) -> str:
     if data is None:
         return "Not determined"
     part = data.get("total") if "total" in data else data.get("sentence")
-    return str((part or {}).get("text") or "Not determined")
+    return capfirst(str((part or {}).get("text") or "Not determined"))
 
 
 def outstanding(scenario: CaseScenario) -> int:
+    """How many things are still to resolve: problems, and answers a sentence still waits for."""
     count = len(scenario.problems or []) + len(scenario.case_problems or [])
-    return count + sum(len(o.get("problems") or []) for o in scenario.other_offences or [])
+    count += len(steps.unresolved(scenario.result_data))
+    for other in scenario.other_offences or []:
+        result = other.get("result") if isinstance(other.get("result"), dict) else None
+        count += len(other.get("problems") or []) + len(steps.unresolved(result))
+    return count
 
 
 def offence_lines(scenario: CaseScenario) -> list[dict[str, Any]]:
@@ -422,7 +458,7 @@ def offence_lines(scenario: CaseScenario) -> list[dict[str, Any]]:
                 or (scenario.request or {}).get("offence")
                 or "Not chosen"
             ),
-            "sentence": str((lead.get("sentence") or {}).get("text") or "Not determined"),
+            "sentence": capfirst(str((lead.get("sentence") or {}).get("text") or "Not determined")),
             "counts": str(counts.get(0) or ""),
             "problems": len(scenario.problems or []),
         }
@@ -441,7 +477,7 @@ def offence_lines(scenario: CaseScenario) -> list[dict[str, Any]]:
                     or (other.get("request") or {}).get("offence")
                     or "Not chosen"
                 ),
-                "sentence": str((result.get("sentence") or {}).get("text") or "Not determined"),
+                "sentence": capfirst(str((result.get("sentence") or {}).get("text") or "Not determined")),
                 "counts": str(counts.get(number - 1) or ""),
                 "problems": len(other.get("problems") or []),
             }
@@ -506,18 +542,21 @@ def verification_notes(
     return notes
 
 
-def offence_analysis(scenario: CaseScenario) -> list[tuple[str, str]]:
+def offence_analysis(scenario: CaseScenario, words: Words) -> list[tuple[str, str]]:
     """The lead offence as entered and as the engine read it: label, value pairs."""
-    return _analysis(scenario.request or {}, scenario.result_data or {})
+    return [(label, words(value)) for label, value in _analysis(scenario.request or {}, scenario.result_data or {})]
 
 
-def other_analyses(scenario: CaseScenario) -> list[dict[str, Any]]:
+def other_analyses(scenario: CaseScenario, words: Words) -> list[dict[str, Any]]:
     """The same analysis for each further offence, with its name and relation to the lead."""
     return [
         {
             "label": str(other.get("label") or f"Offence {number}"),
             "relation": RELATION_WORDS.get(str(other.get("relation")), str(other.get("relation"))),
-            "rows": _analysis(other.get("request") or {}, other.get("result") or {}),
+            "rows": [
+                (label, words(value))
+                for label, value in _analysis(other.get("request") or {}, other.get("result") or {})
+            ],
         }
         for number, other in enumerate(scenario.other_offences or [], start=2)
     ]
@@ -566,3 +605,33 @@ def primary_scenario(case: SentencingCase, scenarios: list[CaseScenario]) -> Cas
     """The proposed scenario, or else the first with a result."""
     proposed = next((s for s in scenarios if s.proposed), None)
     return proposed or next((s for s in scenarios if s.result_data), None)
+
+
+NOT_GIVEN = "Not given"
+
+
+def answer_text(field: forms.BoundField, words: Words) -> str:
+    """What a step form holds for one question, as its own labels say it (for checking answers)."""
+    declared = field.field
+    value = field.form.initial.get(field.name, declared.initial)
+    if isinstance(declared, DateInputField):
+        found = date_from_text(value)
+        return date_words(found) if found else NOT_GIVEN
+    choices = {str(k): str(v) for k, v in getattr(declared, "choices", ()) or ()}
+    if isinstance(declared, forms.MultipleChoiceField):
+        chosen = [choices.get(str(v), words(v)) for v in value or []]
+        return "; ".join(chosen) if chosen else "Nothing selected"
+    if choices:
+        text = str(value if value is not None else "")
+        return choices.get(text) or (words(text) if text else NOT_GIVEN)
+    if isinstance(declared, forms.BooleanField):
+        return "Yes" if value else "No"
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return NOT_GIVEN
+    return duration_text(text) if getattr(declared, "is_length", False) else text
+
+
+def answer_rows(form: forms.BaseForm, words: Words) -> list[tuple[str, str]]:
+    """Every question of a step with the answer given, for the check-your-answers page."""
+    return [(str(field.label), answer_text(field, words)) for field in form]

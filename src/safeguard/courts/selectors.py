@@ -6,6 +6,7 @@ object is the case; its details name the scenario and, where there is one, the p
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,6 @@ from safeguard.people.models import Person
 from safeguard.policy import Action, Actor
 
 PAGE_SIZE = 25
-PERSON_CHOICES_LIMIT = 200
 OBJECT_TYPE = "courts.SentencingCase"
 
 
@@ -127,6 +127,14 @@ def case_for_change(*, actor: Actor, pk: object) -> SentencingCase:
     return case
 
 
+def case_for_report(*, actor: Actor, pk: object) -> SentencingCase:
+    """A visible case whose pre-sentence report the actor may write and sign (probation)."""
+    case = _get_case(actor=actor, pk=pk, action=Action.SENTENCING_CASE_VIEW)
+    if not policy.allows(actor, Action.SENTENCING_REPORT_PREPARE, case):
+        raise PermissionDenied
+    return case
+
+
 def scenario_for_change(
     *, actor: Actor, case_pk: object, scenario_pk: object
 ) -> tuple[SentencingCase, CaseScenario]:
@@ -134,22 +142,32 @@ def scenario_for_change(
     return case, _scenario(actor=actor, case=case, pk=scenario_pk, action=Action.SENTENCING_CASE_EDIT)
 
 
-def person_choices(*, actor: Actor) -> list[Person]:
-    """People the actor's agency can see, to attach to a new case; the listing is recorded."""
+def person_choices(*, actor: Actor, query: str = "", chosen: object = None) -> list[Person]:
+    """People to attach to a new case: those a search finds, and the one already chosen.
+
+    The search is the people app's own (scoped to the persons the agency can see, recorded as a
+    `person.search` event); the person already chosen is looked up in the same scope, and showing
+    them is recorded too. Nothing is listed without a search.
+    """
     if not policy.allows(actor, Action.PERSON_VIEW):
         return []
-    persons = list(
-        people_selectors.visible_persons(actor=actor).order_by("family_name", "given_name", "id")[
-            :PERSON_CHOICES_LIMIT
-        ]
-    )
-    record_event(
-        action="sentencing.case.person_choices",
-        actor=actor,
-        object_type="people.Person",
-        details={"shown": [str(p.pk) for p in persons]},
-    )
-    return persons
+    query = query.strip()[:100]
+    found = list(people_selectors.person_search(actor=actor, query=query).object_list) if query else []
+    if chosen and not any(str(p.pk) == str(chosen) for p in found):
+        try:
+            uuid.UUID(str(chosen))
+        except ValueError:
+            return found
+        person = people_selectors.visible_persons(actor=actor).filter(pk=str(chosen)).first()
+        if person is not None:
+            record_event(
+                action="sentencing.case.person_choices",
+                actor=actor,
+                object_type="people.Person",
+                details={"shown": [str(person.pk)]},
+            )
+            found.insert(0, person)
+    return found
 
 
 # --- guideline administration (no personal data) -------------------------------------------------

@@ -91,8 +91,9 @@ def case_update_report(
     proposal: str,
     proposed_scenario: int | None,
 ) -> SentencingCase:
-    """The practitioner's text for the report, and which scenario is proposed (at most one)."""
-    _require(actor, Action.SENTENCING_CASE_EDIT)
+    """The probation officer's text for the report, and which scenario is proposed (at most one).
+    A change after the report was signed leaves the signature on record but no longer current."""
+    _require(actor, Action.SENTENCING_REPORT_PREPARE)
     if proposed_scenario is not None and not case.scenarios.filter(pk=proposed_scenario).exists():
         raise ValidationError({"proposed_scenario": "Choose one of this case's scenarios"})
     changed = [
@@ -119,6 +120,38 @@ def case_update_report(
     return case
 
 
+def case_sign_report(*, actor: Actor, case: SentencingCase) -> SentencingCase:
+    """The probation officer signs the pre-sentence report as it stands now.
+
+    Refused until a scenario is proposed and the proposal is written. The signature records who
+    signed, as whom (role and agency at the time) and when; a later change to the case needs a new one.
+    """
+    _require(actor, Action.SENTENCING_REPORT_PREPARE)
+    missing = {}
+    if not case.scenarios.filter(proposed=True).exists():
+        missing["proposed_scenario"] = "Choose the proposed scenario before signing the report"
+    if not (case.proposal or "").strip():
+        missing["proposal"] = "Write the proposal before signing the report"
+    if missing:
+        record_event(
+            action="sentencing.report.sign", actor=actor, obj=case, outcome=AuditOutcome.FAILURE,
+            details=case_details(case, refused=sorted(missing)),
+        )  # fmt: skip
+        raise ValidationError(missing)
+    signed_as = f"{actor.membership.get_role_display()}, {actor.agency.name}"[:300]
+    now = timezone.now()
+    with transaction.atomic():
+        # One update, so the case's last change and the signature carry the same moment.
+        SentencingCase.objects.filter(pk=case.pk).update(
+            report_signed_by=actor.user, report_signed_as=signed_as, report_signed_at=now, updated_at=now
+        )
+        case.refresh_from_db()
+        record_event(
+            action="sentencing.report.sign", actor=actor, obj=case, details=case_details(case, signed_as=signed_as)
+        )
+    return case
+
+
 def store_outcome(scenario: CaseScenario, outcome: steps.ScenarioOutcome) -> None:
     lead = outcome.lead
     scenario.request = lead.request
@@ -135,6 +168,15 @@ def store_outcome(scenario: CaseScenario, outcome: steps.ScenarioOutcome) -> Non
     scenario.guideline_version = str(guideline.get("version", ""))
     scenario.library_signature = outcome.state.signature[:200]
     scenario.data_fingerprint = outcome.state.fingerprint
+
+
+def mark_answered(scenario: CaseScenario) -> None:
+    """Every step of every offence counts as answered: a complete request was given at once (the API,
+    the demo), so no step is left to visit."""
+    scenario.steps_done = list(steps.STEP_SLUGS)
+    scenario.other_offences = [
+        {**other, "steps_done": list(steps.OFFENCE_STEP_SLUGS)} for other in scenario.other_offences or []
+    ]
 
 
 def _outstanding(outcome: steps.ScenarioOutcome) -> list[str]:
@@ -179,6 +221,7 @@ def scenario_create(
         scenario = CaseScenario(case=case, label=label[:120])
         if outcome is not None:
             store_outcome(scenario, outcome)
+            scenario.steps_done = list(copy_from.steps_done or []) if copy_from else []
         scenario.save()
         case.save(update_fields=["updated_at"])
         record_event(
@@ -217,6 +260,8 @@ def scenario_save_step(
             actor=actor, case=case, scenario=scenario, step=step, codes=[p["code"] for p in blocking]
         )
         raise Refused(blocking)
+    if step not in (scenario.steps_done or []):
+        scenario.steps_done = [*(scenario.steps_done or []), step]
     _save_scenario(
         actor=actor,
         case=case,
@@ -295,6 +340,8 @@ def offence_save_step(
         current["relation"] = relation
     if label is not None:
         current["label"] = label.strip()[:60] or f"Offence {number}"
+    if step not in (current.get("steps_done") or []):
+        current["steps_done"] = [*(current.get("steps_done") or []), step]
     others = list(scenario.other_offences or [])
     others[number - 2] = current
     outcome = steps.run_scenario(dict(scenario.request or {}), others, scenario.totality)
@@ -378,6 +425,7 @@ def scenario_put(
         target = scenario or CaseScenario(case=case)
         target.label = label.strip()[:120]
         store_outcome(target, outcome)
+        mark_answered(target)
         if proposed:
             case.scenarios.filter(proposed=True).exclude(pk=target.pk).update(proposed=False)
         target.proposed = proposed or (target.proposed and not created)

@@ -327,11 +327,13 @@ def run_scenario(
                 "problems": outcome.problems
                 if outcome
                 else [{"field": "offence", "code": "required", "message": "offence is required"}],
+                "steps_done": [str(slug) for slug in other.get("steps_done") or []],
             }
         )
     case_result: dict[str, Any] | None = None
     case_problems: list[dict[str, str]] = []
-    if lead.result is not None and all(item["result"] is not None for item in ran):
+    # The whole case only once every offence has a sentence (not merely step one's figures).
+    if determined(lead.result) and all(determined(item["result"]) for item in ran):
         data: dict[str, Any] = {
             "offences": [{"relation": "lead", "request": lead_request}]
             + [
@@ -353,25 +355,17 @@ def run_scenario(
     return ScenarioOutcome(lead, ran, totality or None, case_result, case_problems)
 
 
+def determined(result: dict[str, Any] | None) -> bool:
+    """A result with a sentence (False for none, and for step one's figures with the sentence to come)."""
+    return result is not None and result.get("determined", True) is not False
+
+
+def unresolved(result: dict[str, Any] | None) -> list[dict[str, str]]:
+    """What a result says must still be answered before its sentence is determined (not errors)."""
+    items = (result or {}).get("unresolved") or []
+    return [item for item in items if isinstance(item, dict)]
+
+
 def clean_request(data: dict[str, Any]) -> dict[str, Any]:
     """Drop keys whose value is empty, so an unanswered question is simply absent."""
     return {k: v for k, v in data.items() if v not in (None, "", [], {})}
-
-
-def provisional(request: dict[str, Any], problems: list[dict[str, str]]) -> dict[str, Any] | None:
-    """Step-one figures while the whole calculation waits on a later answer, or None.
-
-    In a magistrates' court the engine checks the provisional position (the starting point, before
-    any plea) against the summary maximum and refuses the whole calculation until the plea step.
-    The categories, starting point and range do not depend on the court, so they are shown from a
-    run without the court, and labelled provisional; nothing of that run is stored or shown as a
-    sentence.
-    """
-    if not problems or request.get("sentencing_court") != "magistrates_court":
-        return None
-    if any((p.get("field"), p.get("code")) not in _DEFERRED for p in problems):
-        return None
-    outcome = calculate_from_dict(
-        {k: v for k, v in request.items() if k != "sentencing_court"}, library.current().library
-    )
-    return None if isinstance(outcome, Problems) else outcome.to_dict()

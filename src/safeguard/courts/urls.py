@@ -9,11 +9,13 @@ urlpatterns = [
     path("new/", views.case_create, name="case-create"),
     path("<int:case_id>/", views.case_detail, name="case-detail"),
     path("<int:case_id>/report-details/", views.case_edit, name="case-edit"),
+    path("<int:case_id>/report/sign/", views.case_sign, name="case-sign"),
     path("<int:case_id>/compare/", views.case_compare, name="case-compare"),
     path("<int:case_id>/report/", views.case_report, name="case-report"),
     path("<int:case_id>/report.pdf", views.case_report_pdf, name="case-report-pdf"),
     path("<int:case_id>/scenarios/new/", views.scenario_create, name="scenario-create"),
     path("<int:case_id>/scenarios/<int:scenario_id>/", views.scenario_detail, name="scenario-detail"),
+    path("<int:case_id>/scenarios/<int:scenario_id>/check/", views.scenario_check, name="scenario-check"),
     path("<int:case_id>/scenarios/<int:scenario_id>/offences/new/", views.offence_add, name="offence-add"),
     path(
         "<int:case_id>/scenarios/<int:scenario_id>/offences/<int:number>/remove/",

@@ -15,18 +15,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safeguard import policy
 from safeguard.core import exports
 from safeguard.core.decorators import actor_required
 from safeguard.core.forms import add_service_errors
+from safeguard.core.templatetags.govuk import error_anchor
 from safeguard.courts import (
     guideline_admin,
     integrations,
     library,
     presenters,
+    progress,
     report,
     selectors,
     services,
     steps,
+    wording,
 )
 from safeguard.courts.forms import (
     STEP_FORMS,
@@ -34,6 +38,7 @@ from safeguard.courts.forms import (
     OffencesStepForm,
     ReportDetailsForm,
     ScenarioForm,
+    SignReportForm,
     StepContext,
     StepForm,
     UploadForm,
@@ -54,10 +59,6 @@ def _page_number(request: HttpRequest) -> int:
 def _post(request: HttpRequest) -> Any:
     """The submitted data, or None for a GET (an empty POST is still a submission)."""
     return request.POST if request.method == "POST" else None
-
-
-def _capfirst(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
 
 
 @require_GET
@@ -91,10 +92,13 @@ def case_list_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 @actor_required(Action.SENTENCING_CASE_EDIT)
 def case_create(request: HttpRequest) -> HttpResponse:
+    """Start a case: search for the person (a plain GET form, live with htmx), choose, or go unnamed."""
     actor = request.actor  # type: ignore[attr-defined]
-    persons = selectors.person_choices(actor=actor)
-    initial = {"person": request.GET.get("person", "")[:40]}
-    form = CaseForm(_post(request), persons=persons, initial=initial)
+    source = request.POST if request.method == "POST" else request.GET
+    query = str(source.get("q", ""))[:100].strip()
+    chosen = str(source.get("person", ""))[:40]
+    persons = selectors.person_choices(actor=actor, query=query, chosen=chosen)
+    form = CaseForm(_post(request), persons=persons, initial={"person": chosen})
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_create(
@@ -108,7 +112,24 @@ def case_create(request: HttpRequest) -> HttpResponse:
             if scenario is None:  # created with the case; this narrows the type
                 return redirect("courts:case-detail", case_id=case.pk)
             return redirect("courts:scenario-step", case_id=case.pk, scenario_id=scenario.pk, step="offence")
-    return render(request, "courts/case_form.html", {"form": form, "has_persons": bool(persons)})
+    return render(
+        request,
+        "courts/case_form.html",
+        {
+            "form": form,
+            "query": query,
+            "persons": persons,
+            "may_search": policy.allows(actor, Action.PERSON_VIEW),
+        },
+    )
+
+
+def _report_words(case: SentencingCase) -> dict[str, str]:
+    """What the case's report is called: a pre-sentence report where probation prepares it, the
+    court's decision support summary otherwise."""
+    if report.by_probation(case):
+        return {"report_name": "Pre-sentence report", "report_link": "Pre-sentence report"}
+    return {"report_name": "Sentencing decision support", "report_link": "Decision support summary"}
 
 
 @require_GET
@@ -124,16 +145,17 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "scenarios": scenarios,
             "rows": presenters.comparison(scenarios),
             "assessments_url": integrations.assessments_url(case.person) if case.person else "",
+            **_report_words(case),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.SENTENCING_CASE_EDIT)
+@actor_required(Action.SENTENCING_REPORT_PREPARE)
 def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     if request.method == "POST":
-        case = selectors.case_for_change(actor=actor, pk=case_id)
+        case = selectors.case_for_report(actor=actor, pk=case_id)
     else:
         case = selectors.case_open(actor=actor, pk=case_id)
     scenarios = list(case.scenarios.all())
@@ -168,6 +190,27 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
                 actor=actor, case=case, scenario=None, step="report", codes=list(form.errors)
             )
     return render(request, "courts/case_edit.html", {"case": case, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(Action.SENTENCING_REPORT_PREPARE)
+def case_sign(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The probation officer signs the pre-sentence report (after reading it, confirmed)."""
+    actor = request.actor  # type: ignore[attr-defined]
+    if request.method == "POST":
+        case = selectors.case_for_report(actor=actor, pk=case_id)
+    else:
+        case = selectors.case_open(actor=actor, pk=case_id, purpose="sentencing.report.view")
+    form = SignReportForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_sign_report(actor=actor, case=case)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Pre-sentence report signed.")
+            return redirect("courts:case-report", case_id=case.pk)
+    return render(request, "courts/case_sign.html", {"case": case, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -233,77 +276,6 @@ def _step_context(
     )
 
 
-def _step_url(scenario: CaseScenario, number: int, slug: str) -> str:
-    """The page of a step of offence `number` (1: the lead offence)."""
-    if number == 1:
-        return reverse("courts:scenario-step", args=[scenario.case_id, scenario.pk, slug])
-    return reverse("courts:offence-step", args=[scenario.case_id, scenario.pk, number, slug])
-
-
-def _case_targets(scenario: CaseScenario) -> list[tuple[steps.Target, dict[str, str]]]:
-    request = scenario.request or {}
-    return [(steps.case_problem_target(p, request), p) for p in scenario.case_problems or []]
-
-
-def _step_states(scenario: CaseScenario) -> list[dict[str, Any]]:
-    request = scenario.request or {}
-    troubled = {steps.step_index_for(p, request) for p in scenario.problems or []}
-    troubled |= {steps.index_of(t.step.slug) for t, _ in _case_targets(scenario) if t.offence == 0}
-    others = scenario.other_offences or []
-    if any(o.get("problems") for o in others) or any(t.offence > 0 for t, _ in _case_targets(scenario)):
-        troubled.add(steps.index_of("offences"))
-    states = []
-    for index, item in enumerate(steps.STEPS):
-        if index in troubled:
-            state = "Needs attention"
-        elif item.slug == "category":
-            state = "Shown" if scenario.result_data else "Not yet"
-        elif item.slug == "offences":
-            state = f"{len(others) + 1} offences" if others else "One offence"
-        elif any(key in request for key in item.fields):
-            state = "Answered"
-        else:
-            state = "Not answered"
-        states.append(
-            {"step": item, "number": index + 1, "state": state, "url": _step_url(scenario, 1, item.slug)}
-        )
-    return states
-
-
-def _offence_step_states(scenario: CaseScenario, number: int) -> list[dict[str, Any]]:
-    other = (scenario.other_offences or [])[number - 2]
-    request = other.get("request") or {}
-    troubled = {steps.offence_step_for(p, request).slug for p in other.get("problems") or []}
-    troubled |= {t.step.slug for t, _ in _case_targets(scenario) if t.offence == number - 1}
-    states = []
-    for index, item in enumerate(steps.OFFENCE_STEPS):
-        if item.slug in troubled:
-            state = "Needs attention"
-        elif item.slug == "category":
-            state = "Shown" if other.get("result") else "Not yet"
-        elif item.slug == "relation":
-            state = presenters.RELATION_WORDS.get(str(other.get("relation")), "Not answered")
-        elif any(key in request for key in item.fields):
-            state = "Answered"
-        else:
-            state = "Not answered"
-        states.append(
-            {
-                "step": item,
-                "number": index + 1,
-                "state": state,
-                "url": _step_url(scenario, number, item.slug),
-            }
-        )
-    return states
-
-
-def _anchor(form: StepForm, name: str) -> str:
-    widget = form.fields[name].widget
-    suffix = "_0" if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple) else ""
-    return f"#{form[name].auto_id}{suffix}"
-
-
 def _where(
     scenario: CaseScenario,
     number: int,
@@ -326,13 +298,15 @@ def _show_problems(
     problems: list[dict[str, str]],
     slug: str,
     scenario: CaseScenario,
+    words: wording.Words,
     number: int = 1,
     request: dict[str, Any] | None = None,
 ) -> list[dict[str, str]]:
-    """Engine problems on the fields they concern; those of other steps link to that step."""
+    """Engine problems on the fields they concern, in the forms' words; those of other steps link to
+    that step."""
     elsewhere = []
     for problem in problems:
-        message = _capfirst(problem["message"])
+        message = presenters.capfirst(words(problem["message"]))
         owner_number, owner, field = _where(scenario, number, problem, request or {})
         here = (owner_number, owner.slug) == (number, slug)
         name = (form.field_for(field) or form.field_for(problem["field"])) if here else None
@@ -341,10 +315,7 @@ def _show_problems(
         elif not here:
             prefix = owner.title if owner_number == 1 else f"Offence {owner_number}, {owner.title.lower()}"
             elsewhere.append(
-                {
-                    "href": _step_url(scenario, owner_number, owner.slug),
-                    "message": f"{prefix}: {message}",
-                }
+                {"href": progress.step_url(scenario, owner_number, owner.slug), "message": f"{prefix}: {message}"}
             )
         else:
             form.add_error(None, message)
@@ -354,77 +325,30 @@ def _show_problems(
 def _summary(form: StepForm, elsewhere: list[dict[str, str]]) -> list[dict[str, str]]:
     errors: list[dict[str, str]] = []
     for name, found in form.errors.items():
-        href = "" if name == "__all__" or name not in form.fields else _anchor(form, name)
-        errors.extend({"href": href, "message": str(message)} for message in found)
+        anchor = error_anchor(form, name)
+        errors.extend({"href": f"#{anchor}" if anchor else "", "message": str(m)} for m in found)
     return errors + elsewhere
 
 
-def _problem_links(scenario: CaseScenario) -> list[dict[str, str]]:
-    links = []
-    for problem in scenario.problems or []:
-        owner = steps.step_for(problem, scenario.request or {})
-        links.append(
-            {
-                "href": _step_url(scenario, 1, owner.slug),
-                "step": owner.title,
-                "message": _capfirst(problem["message"]),
-            }
-        )
-    for number, other in enumerate(scenario.other_offences or [], start=2):
-        request = other.get("request") or {}
-        label = str(other.get("label") or f"Offence {number}")
-        for problem in other.get("problems") or []:
-            owner = steps.offence_step_for(problem, request)
-            links.append(
-                {
-                    "href": _step_url(scenario, number, owner.slug),
-                    "step": f"{label}: {owner.title.lower()}",
-                    "message": _capfirst(problem["message"]),
-                }
-            )
-    for target, problem in _case_targets(scenario):
-        number = target.offence + 1
-        title = target.step.title if number == 1 else f"Offence {number}: {target.step.title.lower()}"
-        links.append(
-            {
-                "href": _step_url(scenario, number, target.step.slug),
-                "step": title,
-                "message": _capfirst(problem["message"]),
-            }
-        )
-    return links
-
-
-def _result_context(scenario: CaseScenario, number: int = 1) -> dict[str, Any]:
+def _result_context(scenario: CaseScenario, words: wording.Words, number: int = 1) -> dict[str, Any]:
     if number == 1:
         result = scenario.result_data
-        problems = list(scenario.problems or [])
-        request = scenario.request or {}
     else:
         other = (scenario.other_offences or [])[number - 2]
         result = other.get("result") if isinstance(other.get("result"), dict) else None
-        problems = list(other.get("problems") or [])
-        request = other.get("request") or {}
     guideline = (result or {}).get("guideline") or {}
     records = list(
         selectors.verifications(
             guideline_id=str(guideline.get("id", "")), version=str(guideline.get("version", ""))
         )
     )
-    provisional = None if result else steps.provisional(request, problems)
     return {
         "result": result,
-        "provisional": provisional,
-        "provisional_figures": [
-            f
-            for f in presenters.figures(provisional)
-            if f.step in ("factors", "category") or f.label == "Guideline version"
-        ]
-        if provisional
-        else [],
-        "table": (result or provisional or {}).get("table"),
-        "figures": presenters.figures(result) if result else [],
-        "problem_links": _problem_links(scenario),
+        "determined": steps.determined(result),
+        "words": words,
+        "table": (result or {}).get("table"),
+        "figures": presenters.figures(result, words) if result else [],
+        "problem_links": progress.problem_links(scenario, words),
         "verification_notes": presenters.verification_notes(result, records),
         "library_problems": library.current().problems,
         "case_result": scenario.case_data,
@@ -432,6 +356,9 @@ def _result_context(scenario: CaseScenario, number: int = 1) -> dict[str, Any]:
         "sentence_headline": presenters.sentence_headline(scenario),
         "headline": presenters.headline(scenario),
     }
+
+
+RETURN_TO_CHECK = "check"
 
 
 def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, number: int) -> HttpResponse:
@@ -449,13 +376,19 @@ def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, 
     position = [item.slug for item in sequence].index(slug)
     following = sequence[position + 1] if position + 1 < len(sequence) else None
     previous = sequence[position - 1] if position > 0 else None
-    if following is not None:
-        after = _step_url(scenario, number, following.slug)
+    check_url = reverse("courts:scenario-check", args=[case.pk, scenario.pk])
+    # "Change" on the check-your-answers page comes back to it after the change.
+    returning = (request.POST if request.method == "POST" else request.GET).get("return") == RETURN_TO_CHECK
+    if returning:
+        after = check_url
+    elif following is not None:
+        after = progress.step_url(scenario, number, following.slug)
     elif number > 1:
-        after = _step_url(scenario, 1, "offences")
+        after = progress.step_url(scenario, 1, "offences")
     else:
-        after = reverse("courts:scenario-detail", args=[case.pk, scenario.pk])
+        after = check_url
     state = library.current()
+    words = wording.Words(state)
     context = _step_context(case, scenario, state, number)
     form_class = STEP_FORMS[current.slug]
     form = form_class(
@@ -472,7 +405,7 @@ def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, 
                 _save_step(actor, case, scenario, number, current.slug, form, offence_request)
             except services.Refused as refused:
                 elsewhere = _show_problems(
-                    form, refused.problems, current.slug, scenario, number, offence_request
+                    form, refused.problems, current.slug, scenario, words, number, offence_request
                 )
             else:
                 return redirect(after)
@@ -486,6 +419,12 @@ def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, 
                 codes=[f"invalid:{n}" for n in form.errors],
             )
     other = (scenario.other_offences or [])[number - 2] if number > 1 else None
+    if returning:
+        back_url = check_url
+    elif previous is not None:
+        back_url = progress.step_url(scenario, number, previous.slug)
+    else:
+        back_url = reverse("courts:scenario-detail", args=[case.pk, scenario.pk])
     return render(
         request,
         f"courts/steps/{current.slug}.html",
@@ -497,7 +436,7 @@ def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, 
             "total": len(sequence),
             "offence_number": number,
             "offence_label": str((other or {}).get("label") or f"Offence {number}") if other else "",
-            "step_states": _step_states(scenario) if number == 1 else _offence_step_states(scenario, number),
+            "tasks": progress.lead_tasks(scenario) if number == 1 else progress.offence_tasks(scenario, number),
             "form": form,
             "groups": {
                 name: form.groups(name)
@@ -507,11 +446,12 @@ def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, 
             "errors": _summary(form, elsewhere) if request.method == "POST" else [],
             "guideline": context.guideline,
             "offence": context.offence,
-            "previous_url": _step_url(scenario, number, previous.slug) if previous else "",
+            "back_url": back_url,
+            "returning": returning,
             "next_url": after,
             "is_last": following is None,
-            "lead_url": _step_url(scenario, 1, "offences"),
-            **_result_context(scenario, number),
+            "lead_url": progress.step_url(scenario, 1, "offences"),
+            **_result_context(scenario, words, number),
         },
     )
 
@@ -603,17 +543,84 @@ def offence_remove(request: HttpRequest, case_id: int, scenario_id: int, number:
 @require_GET
 @actor_required(Action.SENTENCING_CASE_VIEW)
 def scenario_detail(request: HttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
+    """The scenario: its steps as a task list with their status, and the result with every figure."""
     actor = request.actor  # type: ignore[attr-defined]
     case, scenario = selectors.scenario_open(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
+    words = wording.Words()
     return render(
         request,
         "courts/scenario_detail.html",
         {
             "case": case,
             "scenario": scenario,
-            "step_states": _step_states(scenario),
+            "tasks": progress.lead_tasks(scenario),
+            "offence_tasks": [
+                {
+                    "number": number,
+                    "label": str(other.get("label") or f"Offence {number}"),
+                    "tasks": progress.offence_tasks(scenario, number),
+                }
+                for number, other in enumerate(scenario.other_offences or [], start=2)
+            ],
             "treatment": presenters.treatment(scenario),
-            **_result_context(scenario),
+            **_report_words(case),
+            **_result_context(scenario, words),
+        },
+    )
+
+
+def _answers(
+    case: SentencingCase, scenario: CaseScenario, state: library.LibraryState, words: wording.Words,
+    number: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Each step of offence `number` with the answers given on it, and where to change them."""
+    sequence = steps.STEPS if number == 1 else steps.OFFENCE_STEPS
+    context = _step_context(case, scenario, state, number)
+    request = _request_of(scenario, number)
+    sections = []
+    for item in sequence:
+        if item.slug == "category":
+            continue  # nothing is answered there: the figures follow from the factors
+        form_class = STEP_FORMS[item.slug]
+        form = form_class(context=context, initial=form_class.initial_for(request, context))
+        sections.append(
+            {
+                "step": item,
+                "rows": presenters.answer_rows(form, words),
+                "url": progress.step_url(scenario, number, item.slug) + f"?return={RETURN_TO_CHECK}",
+            }
+        )
+    return sections
+
+
+@require_GET
+@actor_required(Action.SENTENCING_CASE_VIEW)
+def scenario_check(request: HttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
+    """Check your answers: every answer of every step, each with a link to change it."""
+    actor = request.actor  # type: ignore[attr-defined]
+    case, scenario = selectors.scenario_open(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
+    state = library.current()
+    words = wording.Words(state)
+    offences = [{"number": 1, "label": "", "sections": _answers(case, scenario, state, words, 1)}]
+    offences += [
+        {
+            "number": number,
+            "label": str(other.get("label") or f"Offence {number}"),
+            "sections": _answers(case, scenario, state, words, number),
+        }
+        for number, other in enumerate(scenario.other_offences or [], start=2)
+    ]
+    return render(
+        request,
+        "courts/scenario_check.html",
+        {
+            "case": case,
+            "scenario": scenario,
+            "offences": offences,
+            "problem_links": progress.problem_links(scenario, words),
+            "sentence_headline": presenters.sentence_headline(scenario),
+            "headline": presenters.headline(scenario),
+            "may_edit": policy.allows(actor, Action.SENTENCING_CASE_EDIT),
         },
     )
 

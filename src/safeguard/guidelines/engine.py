@@ -101,6 +101,10 @@ _FRACTION_WORDS = {
 }
 
 
+# How the adjustment's reason begins when no position can be given (no table, none chosen).
+NO_POSITION = "No position can be given"
+
+
 def fraction_words(value: Fraction) -> str:
     return _FRACTION_WORDS.get(value, f"{value.numerator}/{value.denominator}")
 
@@ -196,7 +200,14 @@ class _Calculation:
         adjustment = self._adjustment(guideline, offence, cell, maxima, ages)
         plea = self._plea(adjustment.sentence)
         final = plea.sentence_after
-        self._check_final_maximum(adjustment.sentence, final, maxima, offence, adjustment.chosen_by_user)
+        unresolved = self._check_final_maximum(
+            adjustment.sentence, final, maxima, offence, adjustment.chosen_by_user
+        )
+        if adjustment.sentence is None and adjustment.reason.startswith(NO_POSITION):
+            unresolved = Problem("sentence_before_plea", "position_required", adjustment.reason)
+        if unresolved is not None:
+            # Not an error: the figures of step one stand; the sentence waits for this answer.
+            final = None
         suspension = self._suspension(final)
         threshold = self._threshold(final, suspension)
         community = self._community(final)
@@ -206,7 +217,7 @@ class _Calculation:
 
         for text in guideline.notes:
             self.note(text)
-        final_result = self._final(final, suspension)
+        final_result = self._final(final, suspension, unresolved)
         return SentencingResult(
             guideline=guideline.summary(),
             offence={"id": offence.id, "title": offence.title, "statute": offence.statute},
@@ -226,6 +237,7 @@ class _Calculation:
             notes=tuple(self.notes),
             warnings=tuple(self.warnings),
             verified=not self.unverified_used,
+            unresolved=(unresolved,) if unresolved is not None else (),
         )
 
     def _check_dates(self) -> bool:
@@ -741,7 +753,7 @@ class _Calculation:
                 )
         if position is None:
             reason = (
-                "No position can be given: there is no starting-point table for this guideline "
+                f"{NO_POSITION}: there is no starting-point table for this guideline "
                 "version and no sentence_before_plea was chosen. Give sentence_before_plea to "
                 "continue with the plea, suspension, community order and notification steps."
             )
@@ -876,27 +888,34 @@ class _Calculation:
         maxima: _Maxima,
         offence: Offence,
         chosen_by_user: bool = True,
-    ) -> None:
+    ) -> Problem | None:
+        """Refuse a chosen custodial sentence above the court's maximum. When no position was chosen
+        and the starting point (after any plea) is above it, nothing is refused: the point still to
+        answer is returned, and the sentence is not determined until it is answered."""
         limit = maxima.applicable
         if limit is None or final is None or not final.is_custody or final.length is None:
-            return
+            return None
         if compare(final.length, limit) > 0:
             where = (
                 "in a magistrates' court"
                 if self.request.sentencing_court is Court.MAGISTRATES
                 else "on indictment"
             )
+            if not chosen_by_user:
+                after_plea = " after the guilty-plea reduction" if self.request.plea is not None else ""
+                return Problem(
+                    "sentence_before_plea",
+                    "starting_point_above_maximum",
+                    f"the starting point{after_plea}, {final.text()}, is above the maximum of "
+                    f"{limit.text()} for {offence.statute} {where}, so no sentence is determined yet: "
+                    f"choose a position in sentence_before_plea that is up to {limit.text()}"
+                    + (" after any guilty-plea reduction" if self.request.plea is None else ""),
+                )
             self.problem(
                 "sentence_before_plea",
                 "above_statutory_maximum",
                 f"the sentence after any plea reduction, {final.text()}, is above the maximum of "
-                f"{limit.text()} for {offence.statute} {where}; allowed: up to {limit.text()}"
-                + (
-                    ""
-                    if chosen_by_user
-                    else " (no position was chosen, so the starting point was used: choose a position in "
-                    "sentence_before_plea)"
-                ),
+                f"{limit.text()} for {offence.statute} {where}; allowed: up to {limit.text()}",
             )
         elif (
             before is not None
@@ -908,6 +927,7 @@ class _Calculation:
                 f"The position before the plea reduction ({before.text()}) is above the maximum of "
                 f"{limit.text()}; the sentence after the reduction is within it."
             )
+        return None
 
     def _suspension(self, final: Sentence | None) -> SuspensionResult:
         request = self.request.suspension
@@ -1230,11 +1250,16 @@ class _Calculation:
         return Disposal.FINE, None
 
     @staticmethod
-    def _final(final: Sentence | None, suspension: SuspensionResult) -> FinalSentence:
+    def _final(
+        final: Sentence | None, suspension: SuspensionResult, unresolved: Problem | None = None
+    ) -> FinalSentence:
         if final is None:
-            return FinalSentence(
-                None, False, "Not determined", "No sentence could be determined (see warnings)."
+            reason = (
+                "Not determined until a position is chosen (see what is still to resolve)."
+                if unresolved is not None
+                else "No sentence could be determined (see warnings)."
             )
+            return FinalSentence(None, False, "Not determined", reason)
         if suspension.suspended and suspension.operational_period is not None:
             text = f"{final.text()}, suspended for {suspension.operational_period.text()}"
         else:

@@ -9,6 +9,7 @@ from enum import Enum
 from fractions import Fraction
 
 from safeguard.guidelines.durations import Duration
+from safeguard.guidelines.errors import Problem
 from safeguard.guidelines.facts import Status
 from safeguard.guidelines.notification import NotificationResult
 from safeguard.guidelines.sentences import Sentence
@@ -227,6 +228,13 @@ class SentencingResult:
     notes: tuple[str, ...]
     warnings: tuple[str, ...]
     verified: bool  # True only when no unverified fact was used anywhere in the calculation
+    # What must still be answered before a sentence is determined (not errors: the figures of step
+    # one stand). While any is listed, `sentence.sentence` is None and `sentence.text` says so.
+    unresolved: tuple[Problem, ...] = ()
+
+    @property
+    def determined(self) -> bool:
+        return self.sentence.sentence is not None
 
     @property
     def status(self) -> Status:
@@ -238,4 +246,5 @@ class SentencingResult:
             raise TypeError("unexpected result shape")
         data["status"] = self.status.value
         data["banner"] = None if self.verified else UNVERIFIED_BANNER
+        data["determined"] = self.determined
         return data

@@ -8,23 +8,15 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from safeguard.core.forms import DateInputField
 from safeguard.people.choices import Disposal, Offence
 from safeguard.people.models import Person
 from safeguard.people.validators import normalise_pnc, validate_postcode
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-def _date_field(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE_WIDGET,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"{label} must be a real date, like 2001-03-27",
-        },
-    )
+def _date_field(label: str, required: bool = True) -> DateInputField:
+    """A GOV.UK date input for a past event: today or earlier."""
+    return DateInputField(label=label, required=required, not_future=True)
 
 
 class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -44,10 +36,8 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_date_of_birth(self) -> date:
         value: date = self.cleaned_data["date_of_birth"]
-        if value > timezone.localdate():
+        if value >= timezone.localdate():
             raise forms.ValidationError("Date of birth must be in the past")
-        if value.year < 1900:
-            raise forms.ValidationError("Date of birth must be after 1900")
         return value
 
 

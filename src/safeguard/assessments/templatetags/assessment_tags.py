@@ -27,3 +27,11 @@ def person_assessments(person: Any, actor: Any) -> dict[str, Any]:
         "summary": summary,
         "latest": [(a, result_view(a.result or {}, a.instrument_snapshot)) for a in summary.latest],
     }
+
+
+@register.filter
+def plain(text: object) -> str:
+    """An instrument's text (description, limit, note) in the assessment form's words."""
+    from safeguard.assessments.wording import plain as plain_words
+
+    return plain_words(text)

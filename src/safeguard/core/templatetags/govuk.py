@@ -6,11 +6,16 @@ from typing import Any
 
 from django import forms, template
 
+from safeguard.core.forms import DATE_PARTS, DateInput, date_parts
+
 register = template.Library()
+DATE_EXAMPLE = "27 3 2007"
 
 
 def _kind(field: forms.BoundField) -> str:
     widget = field.field.widget
+    if isinstance(widget, DateInput):
+        return "date"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.RadioSelect):
@@ -26,21 +31,44 @@ def _kind(field: forms.BoundField) -> str:
 def govuk_field(field: forms.BoundField, width: str = "", autocomplete: str = "") -> dict[str, Any]:
     widget = field.field.widget
     input_type = getattr(widget, "input_type", "text")
-    return {
+    kind = _kind(field)
+    context = {
         "field": field,
-        "kind": _kind(field),
+        "kind": kind,
         "input_type": input_type,
         "width": width,
         "autocomplete": autocomplete or widget.attrs.get("autocomplete", ""),
         "value": field.value() if field.value() is not None else "",
     }
+    if kind == "date":
+        context["parts"] = date_parts(field)
+        help_text = str(field.help_text or "").rstrip(". ")
+        context["date_hint"] = f"{help_text}. For example, {DATE_EXAMPLE}" if help_text else f"For example, {DATE_EXAMPLE}"
+    return context
+
+
+def error_anchor(form: forms.BaseForm, name: str) -> str:
+    """The id the error summary links to: the field, or for a date the first box that is wrong."""
+    if name == "__all__" or name not in form.fields:
+        return ""
+    custom = getattr(form, "anchor", None)  # a form whose template gives its own ids
+    if callable(custom):
+        return str(custom(name))
+    field = form.fields[name]
+    bound = form[name]
+    if isinstance(field.widget, DateInput):
+        wrong = getattr(field, "error_parts", ()) or DATE_PARTS
+        return f"{bound.auto_id}-{wrong[0]}"
+    if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound.auto_id}_0"
+    return str(bound.auto_id)
 
 
 @register.inclusion_tag("core/includes/error_summary.html")
 def govuk_error_summary(form: forms.BaseForm) -> dict[str, Any]:
     errors: list[dict[str, str]] = []
     for name, messages in form.errors.items():
-        anchor = f"id_{name}" if name != "__all__" else ""
+        anchor = error_anchor(form, name)
         errors.extend({"anchor": anchor, "message": str(message)} for message in messages)
     return {"errors": errors}
 

@@ -53,3 +53,11 @@ def scenario_outstanding(scenario: Any) -> int:
 def status_tag(status: object) -> dict[str, Any]:
     """A GOV.UK tag for a fact's status: verified, or unverified transcription."""
     return {"status": str(status or "")}
+
+
+@register.filter
+def plain(text: object, words: Any = None) -> str:
+    """An engine message in the forms' words (`words`: the page's `wording.Words`)."""
+    from safeguard.courts.wording import Words
+
+    return str((words if callable(words) else Words())(text))
