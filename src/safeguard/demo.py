@@ -248,7 +248,13 @@ def load(count: int = 300) -> dict[str, int]:
     from safeguard.courts.demo import ensure_case
 
     ensure_case(agencies["Demo Crown Court"], User.objects.get(username="court.adviser"))
-    return {"agencies": len(agencies), "users": len(users), "persons": persons}
+    counts = {"agencies": len(agencies), "users": len(users), "persons": persons}
+    # Each feature app adds its own demo data (registered in its AppConfig.ready()).
+    from safeguard.core import plugins
+
+    for loader in plugins.demo_loaders():
+        counts.update(loader.load(agencies))
+    return counts
 
 
 def current_code(username: str) -> str:

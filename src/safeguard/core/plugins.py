@@ -127,3 +127,24 @@ def person_sections(actor: Actor, person: Any) -> list[Shown]:
         if context is not None:
             shown.append(Shown(section.name, section.template, context))
     return shown
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """Synthetic demo data an app adds to `safeguard demo load`: `load(agencies)` is given the demo
+    agencies by name, must be safe to run again (get-or-create), and returns counts to print."""
+
+    name: str
+    load: Callable[[Mapping[str, Any]], Mapping[str, int]]
+    order: int = 100
+
+
+_DEMO: dict[str, DemoLoader] = {}
+
+
+def register_demo(loader: DemoLoader) -> None:
+    _add(_DEMO, loader.name, loader)
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return sorted(_DEMO.values(), key=lambda d: (d.order, d.name))
