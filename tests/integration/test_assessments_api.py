@@ -83,8 +83,10 @@ def test_answer_errors_are_field_level_422_and_nothing_is_stored(world, api):
     assert future.status_code == 422 and future.json()["errors"][0]["field"] == "assessment_date"
     infinite = client.post(url, '{"instrument": "rsr", "inputs": {"serious_non_sexual_violence_percent": 1e400}}',
                            content_type="application/json")
-    assert infinite.status_code == 422
+    # A number too large to represent is refused as it is read (JSON has no infinity), with its field.
+    assert infinite.status_code == 400
     assert infinite.json()["errors"][0]["field"] == "inputs.serious_non_sexual_violence_percent"
+    assert infinite.json()["errors"][0]["code"] == "not_finite"
     for bad in ({"instrument": STABLE, "inputs": [1, 2]}, {"inputs": {}}, "not an object"):
         assert post(client, url, bad).status_code == 422
     assert client.post(url, "{oops", content_type="application/json").status_code in (400, 422)
