@@ -447,7 +447,8 @@ class _TomlScan:
         self.keys += 1
         if self.keys > self.limits.max_keys:
             raise self.refuse(
-                "too_many_keys", f"the {self.limits.name} has more than {self.limits.max_keys:,} keys"
+                "too_many_keys",
+                f"holds key number {self.keys:,}; a {self.limits.name} may have at most {self.limits.max_keys:,}",
             )
 
     def string(self, kind: str, lexeme: str) -> None:

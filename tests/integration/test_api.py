@@ -7,20 +7,10 @@ import json
 import pytest
 from django.test import Client
 
-from safeguard.accounts import services
 from safeguard.accounts.models import ApiToken
 from safeguard.audit.models import AuditEvent
 from safeguard.people.models import Person, PersonNote
 from tests.conftest import sign_in
-
-
-@pytest.fixture
-def token_client(world):
-    def make(name: str) -> Client:
-        token = services.api_token_create(membership=world.memberships[name], name="test")
-        return Client(headers={"Authorization": f"Bearer {token}"})
-
-    return make
 
 
 def test_token_is_stored_hashed_and_authenticates(world, token_client):

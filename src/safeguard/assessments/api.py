@@ -15,7 +15,7 @@ from safeguard import policy
 from safeguard.assessments import selectors, services
 from safeguard.assessments.models import Assessment
 from safeguard.assessments.services import AnswersInvalid
-from safeguard.core.api_schemas import ErrorOut, FieldProblem, Open
+from safeguard.core.api_schemas import ErrorOut, FieldProblem, JsonBool, JsonDate, Open
 from safeguard.core.untrusted_http import json_body
 from safeguard.instruments import registry
 from safeguard.policy import Action
@@ -171,6 +171,14 @@ def score(request: HttpRequest, instrument_id: str) -> Status[dict[str, Any]]:
 def score_several(request: HttpRequest) -> Status[dict[str, Any]]:
     _require(request)
     data = json_body(request)
+    if isinstance(data, dict) and not isinstance(data.get("input", {}), dict):
+        return Status(
+            422,
+            {
+                "detail": "Send the answers as an object",
+                "errors": [{"field": "input", "code": "invalid", "message": "input must be an object of answers"}],
+            },
+        )
     if not isinstance(data, dict) or not isinstance(data.get("instruments"), list):
         return Status(
             422,
@@ -211,8 +219,8 @@ TAGS = ["assessments"]
 class AssessmentIn(Schema):
     instrument: str = Field(..., max_length=40, description="Instrument id, as listed by GET /instruments")
     inputs: dict[str, Any] = Field(default_factory=dict, description="Answers, as in the instrument's input schema")
-    complete: bool = Field(False, description="Score and complete now; otherwise a draft is kept")
-    assessment_date: date | None = Field(
+    complete: JsonBool = Field(False, description="Score and complete now; otherwise a draft is kept")
+    assessment_date: JsonDate | None = Field(
         None, description="The date the assessment speaks for (default: the answers' assessment_date, else today); used when completing"
     )
 

@@ -7,9 +7,10 @@ result, a calculation with its problems) declare schemas extending `ErrorOut`.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 # Plain pydantic models, not ninja Schemas: a ninja Schema reads its input through attribute access
 # and would drop the keys these open shapes let operations add.
@@ -43,6 +44,18 @@ class Open(BaseModel):
     """An object with the keys listed and possibly more (each operation's description says which)."""
 
     model_config = ConfigDict(extra="allow")
+
+
+def _date_text(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError("give the date as text, YYYY-MM-DD")
+    return value
+
+
+# Body fields as their JSON Schema says, not as pydantic's lax mode would also take them (a number
+# as a date, "yes" or 1 as true): what the document refuses, the API refuses.
+JsonDate = Annotated[date, BeforeValidator(_date_text)]
+JsonBool = Annotated[bool, Strict()]
 
 
 def error_body(

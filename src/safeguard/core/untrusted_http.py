@@ -47,7 +47,10 @@ class BoundedJsonParser(Parser):
     cause and answers with its field and limit (safeguard.site.api)."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, object]:
-        return json_body(request)  # type: ignore[return-value]
+        body = json_body(request)
+        if not isinstance(body, dict):  # every body an operation declares is an object
+            raise InputRefused("not_an_object", "body", "the request body must be a JSON object")
+        return body
 
 
 def refusal_body(refused: InputRefused) -> dict[str, object]:

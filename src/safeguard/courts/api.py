@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from safeguard import policy
-from safeguard.core.api_schemas import ErrorOut, Open
+from safeguard.core.api_schemas import ErrorOut, JsonBool, Open
 from safeguard.core.untrusted_http import json_body
 from safeguard.courts import library, presenters, report, selectors, services, steps
 from safeguard.courts.models import CaseScenario, SentencingCase
@@ -200,7 +200,7 @@ class ScenarioIn(Schema):
         description="older form of request.suspension.requirements: each type is added there as "
         "{type} (types already there are not repeated) and checked by the engine",
     )
-    proposed: bool = False
+    proposed: JsonBool = False
 
 
 def merge_sso_requirements(request: dict[str, Any], types: list[str]) -> dict[str, Any]:
