@@ -29,7 +29,7 @@ import json
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
@@ -706,16 +706,4 @@ def _check_cells(cells: list[str], line: int, limits: Limits) -> InputRefused | 
     for cell in cells:
         if "\x00" in cell:
             return InputRefused("nul_character", f"line {line}", "contains a NUL character (U+0000)")
-    return None
-
-
-def first_problem(values: Mapping[str, object], limits: Limits) -> InputRefused | None:
-    """The first refusal for a flat mapping of text values (form fields, query parameters)."""
-    for key, value in values.items():
-        try:
-            check_text(key, key)
-            if isinstance(value, str):
-                check_text(value, key)
-        except InputRefused as refused:
-            return refused
     return None
