@@ -11,7 +11,7 @@ follow-up in the group (`None`), since nobody was observed there.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -154,6 +154,7 @@ def curve_or_too_few(
 
 def compare_groups(
     time: ArrayLike, event: ArrayLike, group: ArrayLike, *, order: Sequence[str] = (),
+    labels: Mapping[str, str] | None = None,
     min_people: int = MIN_PEOPLE_FOR_CURVE, min_events: int = MIN_EVENTS_FOR_CURVE,
 ) -> SurvivalComparison:
     """One curve per group (or "too few events"), and the log-rank test over the groups drawn."""
@@ -165,7 +166,9 @@ def compare_groups(
     curves: dict[str, SurvivalCurve | TooFewEvents] = {}
     for label in ordered_labels(g, order):
         mask = g == label
-        curves[label] = curve_or_too_few(t[mask], e[mask], label=label, min_people=min_people, min_events=min_events)
+        curves[label] = curve_or_too_few(
+            t[mask], e[mask], label=(labels or {}).get(label, label), min_people=min_people, min_events=min_events
+        )
     tested = tuple(k for k, v in curves.items() if isinstance(v, SurvivalCurve))
     p = stat = None
     if len(tested) >= 2:
