@@ -159,6 +159,8 @@ class _Rows:
                     self.problems.append(Problem(1, target.label, f"Enter the column that holds the {target.label.lower()}"))
                 continue
             if column not in header:
+                if not target.required and column == target.default_column:
+                    continue  # an optional field the file does not have, under its usual name
                 self.problems.append(Problem(1, column, f"The file has no column “{column}” (for the {target.label.lower()}); its columns are: {', '.join(header)}"))
                 continue
             self.index[target.name] = header.index(column)

@@ -176,7 +176,7 @@ def _person(request: HttpRequest, pk: uuid.UUID) -> Any:
 @actor_required(InsightsAction.OUTCOME_RECORD)
 def outcome_add(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     person = _person(request, person_pk)
-    form = OutcomeEventForm(request.POST or None)
+    form = OutcomeEventForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.outcome_event_add(actor=_actor(request), person=person, **form.cleaned_data)
@@ -215,7 +215,7 @@ def follow_up(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
         name: getattr(current, name) for name in ("start_date", "start_reason", "end_date", "end_reason", "programme_status",
                                                   "programme", "site", "ethnic_group")
     }
-    form = FollowUpForm(request.POST or None, initial=initial)
+    form = FollowUpForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.follow_up_set(actor=_actor(request), person=person, data=form.cleaned_data)
@@ -235,7 +235,7 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in IMPORT_KINDS:
         raise Http404
     target = "outcomes" if kind == "outcomes" else "follow_ups"
-    form = ImportForm(request.POST or None, request.FILES or None, kind=target)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None, kind=target)
     problems: list[imports.Problem] = []
     total = 0
     if request.method == "POST" and form.is_valid():
