@@ -34,7 +34,7 @@ def persons(world, count: int, *, owner: str = "probation", prefix: str = "SYN")
 
     made = Person.objects.bulk_create([
         Person(reference=f"{prefix}{i:05d}", given_name="Testy", family_name="Syntheticson",
-               date_of_birth=date(1970, 1, 1) + timedelta(days=97 * i), sex="male" if i % 10 else "female",
+               date_of_birth=date(1950, 1, 1) + timedelta(days=(97 * i) % (365 * 50)), sex="male" if i % 10 else "female",
                owner_agency=world.agencies[owner])
         for i in range(count)
     ])
