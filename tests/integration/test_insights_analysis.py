@@ -183,3 +183,26 @@ def test_the_analyst_dashboard_shows_the_evidence_panel(world, as_user, cohort):
 def test_flow_says_what_is_not_available_yet(world, as_user):
     body = as_user("analyst").get(reverse("insights:flow")).content.decode()
     assert "Not available yet: the prevention app does not provide these figures." in body
+
+
+def test_insights_pages_speak_plain_words(world, as_user, cohort):
+    from tests.conftest import ROLES
+    from tests.integration.test_plain_words import developer_words, visible_text
+
+    client = as_user("analyst")
+    urls = [
+        reverse("insights:home"), reverse("insights:survival"), reverse("insights:survival") + "?sex=male&band=medium",
+        reverse("insights:validation"), reverse("insights:validation") + "?horizon=5&instrument=static-99r",
+        reverse("insights:flow"),
+    ]
+    for url in urls:
+        text = visible_text(client.get(url).content.decode())
+        assert developer_words(text) == [], url
+    person = world.persons["probation"]
+    event(world, person, "2025-02-03", kind="recall", offence_type="sexual_non_contact")
+    follow_up(world, person, start="2024-01-01", status="started_not_completed")
+    for who, url in (("prob_prac", reverse("people:detail", args=[person.pk])),
+                     ("prob_sup", reverse("insights:import", args=["follow-ups"])),
+                     ("prob_prac", reverse("insights:follow-up", args=[person.pk]))):
+        text = visible_text(as_user(who).get(url).content.decode())
+        assert developer_words(text, frozenset(ROLES)) == [], url  # usernames in the access history are data

@@ -106,3 +106,11 @@ def scores_for_aggregates(*, person_ids: Any, instrument: str) -> dict[str, list
             )
         )
     return found
+
+
+def known_limits_in_words(instrument_id: str) -> tuple[str, ...]:
+    """An instrument's known limits as the assessment pages word them (no codes or literals)."""
+    from safeguard.assessments.wording import plain
+    from safeguard.instruments import registry
+
+    return tuple(plain(limit) for limit in registry.metadata(instrument_id).known_limits)

@@ -192,7 +192,7 @@ class _Rows:
             return None
         found = _date(text)
         if found is None:
-            self.add(line, name, f"“{text}” is not a date: write it as 2024-06-01 or 01/06/2024")
+            self.add(line, name, f"“{text}” is not a date: write it as day/month/year (01/06/2024) or year-month-day")
         elif found > today:
             self.add(line, name, f"The {what} ({found:%-d %B %Y}) is in the future")
             return None

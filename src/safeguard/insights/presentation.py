@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from safeguard.assessments.ports import known_limits_in_words
 from safeguard.core.exports import Column, ExportList
 from safeguard.insights import charts
 from safeguard.insights.analysis import STATUS_LABELS, Filters
@@ -144,7 +145,7 @@ def _validation(result: dict[str, Any], filters: Filters) -> dict[str, Any]:
     view["calibration_note"] = result.get("calibration_note")
     view["has_probability"] = bool(cal and "message" not in cal)
     view["verified"] = all(t.status == "verified" for t in meta.tables) if meta.tables else True
-    view["known_limits"] = meta.known_limits
+    view["known_limits"] = known_limits_in_words(filters.instrument)
     return view
 
 
