@@ -112,7 +112,7 @@ def _pages(people: int, repeat: int) -> None:
             began = time.perf_counter()
             response = client.get(path)
             times.append((time.perf_counter() - began) * 1000)
-            assert response.status_code == 200 and response.context["computed"].cached
+            assert response.status_code == 200 and b"kept from an earlier run" in response.content
         times.sort()
         p95 = times[max(0, round(0.95 * len(times)) - 1)]
         print(f"| {name} | {first:,.0f} | {statistics.median(times):.0f} | {p95:.0f} |")
