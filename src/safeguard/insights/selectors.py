@@ -12,7 +12,6 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from safeguard import policy
 from safeguard.assessments.ports import scores_for_aggregates
-from safeguard.audit.services import record_event
 from safeguard.insights import sources
 from safeguard.insights.analysis import ETHNIC_LABELS, Dataset, Filters, age_band, years
 from safeguard.insights.choices import COUNTED_KINDS, MEASURE_TYPES
@@ -33,8 +32,8 @@ class PersonOutcomes:
 
 def person_outcomes(*, actor: Actor, person: Person) -> PersonOutcomes | None:
     """A person's outcome events (newest first, at most EVENTS_SHOWN) and follow-up, for the person
-    page, or None when the actor's role may not see them. The person page's own `person.view`
-    event covers the person; this adds one event naming what was shown."""
+    page, or None when the actor's role may not see them. Not audited here: the person page's own
+    `person.view` event covers everything it shows (one event per page view)."""
     if not policy.allows(actor, InsightsAction.OUTCOME_VIEW):
         return None
     events = list(
@@ -42,10 +41,6 @@ def person_outcomes(*, actor: Actor, person: Person) -> PersonOutcomes | None:
         .filter(person=person).order_by("-event_date")[: EVENTS_SHOWN + 1]
     )
     follow_up = policy.scope(actor, InsightsAction.OUTCOME_VIEW, FollowUp.objects.all()).filter(person=person).first()
-    record_event(
-        action="insights.outcome.view", actor=actor, obj=person,
-        details={"events": min(len(events), EVENTS_SHOWN), "follow_up": follow_up is not None},
-    )
     return PersonOutcomes(events[:EVENTS_SHOWN], follow_up, len(events) > EVENTS_SHOWN)
 
 
