@@ -10,6 +10,14 @@ Rules (docs/insights.md; ONS / UK LLC practice, /work/shared/specs/security.md):
   (an inner cell before a total; a total only when nothing else is left).
 * Rounding: every figure still shown, totals included, is rounded to the nearest `round_to`
   (halves up) and rounded on its own, so published totals need not add up exactly.
+* Audit: a hidden figure can still be worked out from several lines together (two rows and two
+  columns whose hidden cells overlap), or pinned down because no count is negative. The table as
+  it would be published is therefore attacked the way an outsider could — the least and greatest
+  value each hidden figure can take, by linear programming over the published figures (each shown
+  one within ±round_to/2 of the truth, hidden ones ≥ 0, every row and column adding up to its
+  total) — and while any hidden figure is pinned down as closely as a shown figure is (a range no
+  wider than the rounding's), the smallest shown inner cell of its row or column is hidden too,
+  and the line rule above applied again.
 
 A hidden figure is shown the same way whatever hid it: which cells were below the threshold is
 itself disclosive. Pure Python; no Django.
@@ -17,7 +25,8 @@ itself disclosive. Pure Python; no Django.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 HIDDEN_TEXT = "[c]"
@@ -117,11 +126,14 @@ def _check_counts(counts: Sequence[Sequence[int]]) -> None:
                 raise ValueError(f"counts must be whole numbers of 0 or more, not {value!r}")
 
 
-def hidden_grid(counts: Sequence[Sequence[int]], rules: Rules) -> list[list[bool]]:
-    """Which entries of the table with its margins are hidden.
+def hidden_grid(
+    counts: Sequence[Sequence[int]], rules: Rules, *, also_hidden: Iterable[tuple[int, int]] = ()
+) -> list[list[bool]]:
+    """Which entries of the table with its margins are hidden (the line rule, without the audit).
 
     The result has one more row and column than `counts`: the last column holds row totals, the
-    last row column totals, and the corner the grand total.
+    last row column totals, and the corner the grand total. `also_hidden` are entries to hide
+    besides the small counts (the audit's additions).
     """
     _check_counts(counts)
     n_rows = len(counts)
@@ -129,6 +141,8 @@ def hidden_grid(counts: Sequence[Sequence[int]], rules: Rules) -> list[list[bool
     values = [[*row, sum(row)] for row in counts]
     values.append([sum(counts[r][c] for r in range(n_rows)) for c in range(n_cols)] + [sum(map(sum, counts))])
     hidden = [[_is_primary(v, rules) for v in row] for row in values]
+    for r, c in also_hidden:
+        hidden[r][c] = True
 
     def lines() -> list[list[tuple[int, int]]]:
         found = [[(r, c) for c in range(n_cols + 1)] for r in range(n_rows + 1)]
@@ -151,6 +165,71 @@ def hidden_grid(counts: Sequence[Sequence[int]], rules: Rules) -> list[list[bool
     return hidden
 
 
+def feasible_ranges(published: Sequence[Sequence[int | None]], slack: int) -> dict[tuple[int, int], tuple[float, float]]:
+    """The attack: least and greatest value of each hidden entry (None) of a published table with
+    its margins (last column row totals, last row column totals), given that each shown figure is
+    within ±`slack` of the truth, no count is negative, and rows and columns add up."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    n_rows, n_cols = len(published) - 1, len(published[0]) - 1
+    cells = [(r, c) for r in range(n_rows + 1) for c in range(n_cols + 1)]
+    index = {cell: i for i, cell in enumerate(cells)}
+    bounds = [
+        (0, None) if published[r][c] is None else (max(0, published[r][c] - slack), published[r][c] + slack)  # type: ignore[operator]
+        for r, c in cells
+    ]
+    equations = []
+    for r in range(n_rows + 1):
+        line = np.zeros(len(cells))
+        line[[index[(r, c)] for c in range(n_cols)]] = 1
+        line[index[(r, n_cols)]] = -1
+        equations.append(line)
+    for c in range(n_cols + 1):
+        line = np.zeros(len(cells))
+        line[[index[(r, c)] for r in range(n_rows)]] = 1
+        line[index[(n_rows, c)]] = -1
+        equations.append(line)
+    zeros = np.zeros(len(equations))
+    found: dict[tuple[int, int], tuple[float, float]] = {}
+    for cell in cells:
+        if published[cell[0]][cell[1]] is not None:
+            continue
+        objective = np.zeros(len(cells))
+        objective[index[cell]] = 1
+        low = linprog(objective, A_eq=equations, b_eq=zeros, bounds=bounds, method="highs")
+        high = linprog(-objective, A_eq=equations, b_eq=zeros, bounds=bounds, method="highs")
+        # Status 0: solved; otherwise (everything hidden, say) the value is unbounded that way.
+        found[cell] = (float(low.fun) if low.status == 0 else 0.0, float(-high.fun) if high.status == 0 else math.inf)
+    return found
+
+
+def _audited_hidden(counts: Sequence[Sequence[int]], rules: Rules) -> list[list[bool]]:
+    """The line rule, then the audit: hide more until no hidden figure can be pinned down."""
+    n_rows, n_cols = len(counts), len(counts[0]) if counts else 0
+    values = [[*row, sum(row)] for row in counts]
+    values.append([sum(counts[r][c] for r in range(n_rows)) for c in range(n_cols)] + [sum(map(sum, counts))])
+    slack = rules.round_to // 2 if rules.round_to > 1 else 0
+    extra: set[tuple[int, int]] = set()
+    while True:
+        hidden = hidden_grid(counts, rules, also_hidden=extra)
+        published = [
+            [None if hidden[r][c] else round_to(values[r][c], rules.round_to) for c in range(n_cols + 1)]
+            for r in range(n_rows + 1)
+        ]
+        exposed = sorted(
+            cell for cell, (low, high) in feasible_ranges(published, slack).items() if high - low <= 2 * slack + 1e-6
+        )
+        if not exposed:
+            return hidden
+        r0, c0 = exposed[0]
+        line = [(r0, c) for c in range(n_cols + 1)] + [(r, c0) for r in range(n_rows + 1)]
+        shown = [(r, c) for r, c in line if not hidden[r][c]]
+        inner = [(r, c) for r, c in shown if r < n_rows and c < n_cols]
+        pool = inner or shown or [(r, c) for r in range(n_rows + 1) for c in range(n_cols + 1) if not hidden[r][c]]
+        extra.add(min(pool, key=lambda rc: (values[rc[0]][rc[1]], rc)))
+
+
 def protect_table(
     counts: Sequence[Sequence[int]],
     *,
@@ -162,7 +241,8 @@ def protect_table(
     rules = rules or Rules()
     if len(row_labels) != len(counts) or any(len(row) != len(column_labels) for row in counts):
         raise ValueError("labels must match the table's rows and columns")
-    hidden = hidden_grid(counts, rules)
+    _check_counts(counts)
+    hidden = _audited_hidden(counts, rules)
     n_rows, n_cols = len(counts), len(column_labels)
     values = [[*row, sum(row)] for row in counts]
     values.append([sum(counts[r][c] for r in range(n_rows)) for c in range(n_cols)] + [sum(map(sum, counts))])
