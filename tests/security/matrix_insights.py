@@ -36,12 +36,19 @@ ROWS: dict[str, dict[str, dict[str, int]]] = {
     "insights:outcome-add": {"GET": _record(200), "POST": _record(200)},
     "insights:follow-up": {"GET": _record(200), "POST": _record(200)},
     "insights:outcome-delete": {"GET": everyone(405), "POST": _record(302)},
+    # Publishing is for the analysis agency's analysts; POST {} re-shows the form (nothing to publish).
+    "insights:publish": {"GET": staff_only(ANALYSTS), "POST": staff_only(ANALYSTS)},
+    # The public page needs no sign-in and answers everyone alike; its CSV is 404 until something is published.
+    "public-statistics:page": {"GET": everyone(200)},
+    "public-statistics:csv": {"GET": everyone(404)},
 }
 
 
 def kwargs_for(name: str, world) -> dict:
     if name in ("insights:survival-download", "insights:validation-download"):
         return {"fmt": "csv"}
+    if name in ("public-statistics:page", "public-statistics:csv"):
+        return {"language": "de"}
     if name == "insights:import":
         return {"kind": "outcomes"}
     if name in ("insights:outcome-add", "insights:follow-up"):

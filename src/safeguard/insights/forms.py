@@ -125,3 +125,15 @@ class ImportForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {name.removeprefix("column_"): (value or "") for name, value in self.cleaned_data.items() if name.startswith("column_")}
+
+
+class PublishForm(forms.Form):
+    start_from = DateInputField(label="Follow-up started on or after")
+    start_to = DateInputField(label="Follow-up started on or before", not_future=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_from"), data.get("start_to")
+        if start and end and end < start:
+            self.add_error("start_to", "The end of the period must be the same as or after its start")
+        return data

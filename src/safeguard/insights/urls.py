@@ -11,6 +11,7 @@ urlpatterns = [
     path("validation.<str:fmt>", views.validation_download, name="validation-download"),
     path("run/", views.run, name="run"),
     path("flow/", views.flow, name="flow"),
+    path("publish/", views.publish, name="publish"),
     path("import/<str:kind>/", views.import_file, name="import"),
     path("people/<uuid:person_pk>/outcomes/new/", views.outcome_add, name="outcome-add"),
     path("people/<uuid:person_pk>/follow-up/", views.follow_up, name="follow-up"),

@@ -253,3 +253,28 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
         "form": form, "kind": kind, "what": IMPORT_KINDS[kind], "problems": problems, "total": total,
         "shown": len(problems),
     })
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(InsightsAction.PUBLISH)
+def publish(request: HttpRequest) -> HttpResponse:
+    """Preview the figures as the public will see them (after disclosure control), then publish."""
+    from safeguard.insights import publication
+    from safeguard.insights.forms import PublishForm
+
+    actor = _actor(request)
+    form = PublishForm(request.POST if request.method == "POST" else request.GET or None)
+    preview = None
+    if form.is_bound and form.is_valid():
+        today = timezone.localdate()
+        start, end = form.cleaned_data.get("start_from"), form.cleaned_data.get("start_to") or today
+        raw = publication.raw_counts(actor=actor, start_from=start, start_to=end, today=today)
+        table = publication.protect(raw, start_from=start, start_to=end)
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            services.publish(actor=actor, title="New sexual offences within two years, by programme status",
+                             period_label=f"{start or 'the start'} to {end}", table=table)
+            messages.success(request, "Figures published on the public page.")
+            return redirect("public-statistics:page", language="en")
+        preview = publication.worded(table)
+        services.record_analysis(actor=actor, kind="publication", filters=Filters(start_from=start, start_to=end), computed=None)
+    return render(request, "insights/publish.html", {"form": form, "preview": preview})

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("safeguard.accounts.urls")),
     path("", include("safeguard.feeds.urls")),
     path("", include("safeguard.core.public_urls")),
+    path("", include("safeguard.insights.public_urls")),
     path("people/", include("safeguard.people.urls")),
     path("audit/", include("safeguard.audit.urls")),
     path("assessments/", include("safeguard.assessments.urls")),
