@@ -40,3 +40,21 @@ def test_analyst_answers_the_evaluation_question(live_server, e2e_world, watched
     axe.check(page)
     page.screenshot(path=str(ARTIFACTS / "insights-validation.png"), full_page=True)
     assert page.problems == []
+
+
+def test_analyst_publishes_and_the_public_reads_in_german(live_server, e2e_world, watched_page, axe):
+    synthetic_cohort(e2e_world, 600, seed=8)
+    page = watched_page
+    sign_in(page, axe, live_server.url, "analyst")
+    page.goto(f"{live_server.url}/insights/publish/")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_test_id("publish-preview")).to_contain_text("Completed the programme")
+    axe.check(page)
+    page.get_by_role("button", name="Publish these figures").click()
+    expect(page.get_by_test_id("public-table")).to_be_visible()
+    page.get_by_role("link", name="Deutsch").click()
+    expect(page.get_by_role("heading", name="Veröffentlichte Statistiken", level=1)).to_be_visible()
+    expect(page.get_by_test_id("disclosure-note")).to_contain_text("[c] bedeutet")
+    axe.check(page)
+    page.screenshot(path=str(ARTIFACTS / "insights-public-de.png"), full_page=True)
+    assert page.problems == []

@@ -93,7 +93,8 @@ def survival_chart(*, key: str, title: str, series: Sequence[Series], unit: str 
             '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"{}><title>{}</title></polyline>',
             line, colour, mark_safe(f' stroke-dasharray="{dash}"') if dash else "", s.label,  # noqa: S308 - our constant
         ))
-    legend_y = TOP + 8
+    # The legend sits in the lower left, which survival curves (starting at the top) leave empty.
+    legend_y = HEIGHT - BOTTOM - 14 - (len(series) - 1) * 18
     for index, s in enumerate(series):
         colour, dash = LINES[index % len(LINES)]
         ly = legend_y + index * 18
@@ -101,10 +102,10 @@ def survival_chart(*, key: str, title: str, series: Sequence[Series], unit: str 
             '<rect x="{}" y="{}" width="{}" height="{}" fill="#ffffff" fill-opacity="0.85"/>'
             '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2.5"{}/>'
             '<text x="{}" y="{}" dy="4" font-size="13" fill="#0b0c0c">{}</text>',
-            WIDTH - RIGHT - 250, ly - 8, 248, 17,
-            WIDTH - RIGHT - 244, WIDTH - RIGHT - 214, ly, ly, colour,
+            LEFT + 6, ly - 8, 248, 17,
+            LEFT + 12, LEFT + 42, ly, ly, colour,
             mark_safe(f' stroke-dasharray="{dash}"') if dash else "",  # noqa: S308 - our constant
-            WIDTH - RIGHT - 208, ly, s.label,
+            LEFT + 48, ly, s.label,
         ))
     description = (
         f"{len(series)} curve{'s' if len(series) != 1 else ''} of the share of people still free of the outcome, "

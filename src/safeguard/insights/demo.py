@@ -114,4 +114,22 @@ def load(agencies: Mapping[str, Any], *, today: date | None = None) -> dict[str,
     unique = {(e.person_id, e.kind, e.offence_type, e.event_date): e for e in events}
     OutcomeEvent.objects.bulk_create(list(unique.values()), batch_size=2000)
     DataVersion.objects.update_or_create(pk=1, defaults={"version": 1})
-    return {"follow-up periods": len(follow_ups), "outcome events": len(unique)}
+    published = _publish_demo_figures(today)
+    return {"follow-up periods": len(follow_ups), "outcome events": len(unique), "published tables": published}
+
+
+def _publish_demo_figures(today: date) -> int:
+    """The demo analyst publishes the two-year table once, so the public page has figures to show."""
+    from safeguard.accounts.models import Membership
+    from safeguard.insights import publication, services
+    from safeguard.policy import Actor
+
+    membership = Membership.objects.filter(user__username="analyst", role="analyst").select_related("user", "agency").first()
+    if membership is None:
+        return 0
+    actor = Actor(user=membership.user, membership=membership, endpoint="demo load")
+    raw = publication.raw_counts(actor=actor, start_from=None, start_to=today, today=today)
+    table = publication.protect(raw, start_from=None, start_to=today)
+    services.publish(actor=actor, title="New sexual offences within two years, by programme status",
+                     period_label=f"to {today:%-d %B %Y}", table=table)
+    return 1

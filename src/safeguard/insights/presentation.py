@@ -37,7 +37,9 @@ def ci_num(ci: Sequence[float | None] | None, digits: int = 2) -> str:
 def p_value(p: float | None) -> str:
     if p is None:
         return "–"
-    return "below 0.001" if p < 0.001 else f"{p:.3f}"
+    if p < 0.001:
+        return "below 0.001"
+    return f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
 
 
 def describe(filters: Filters) -> str:

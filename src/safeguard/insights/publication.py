@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from safeguard.insights import selectors
@@ -76,7 +77,8 @@ def protect(raw: RawCounts, *, start_from: date | None, start_to: date) -> dict[
 def worded(table: dict[str, Any]) -> dict[str, Any]:
     """The stored table with labels in the active language and hidden figures as "[c]"."""
     def text(value: int | None) -> str:
-        return "[c]" if value is None else f"{value:,}"
+        # Grouped in the reader's language: 1,675 in English, 1.675 in German.
+        return "[c]" if value is None else formats.number_format(value, force_grouping=True)
 
     rows = [
         {"label": ROW_LABELS.get(key, key), "cells": [text(v) for v in cells], "total": text(total)}

@@ -272,7 +272,7 @@ def publish(request: HttpRequest) -> HttpResponse:
         table = publication.protect(raw, start_from=start, start_to=end)
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             services.publish(actor=actor, title="New sexual offences within two years, by programme status",
-                             period_label=f"{start or 'the start'} to {end}", table=table)
+                             period_label=(f"{start:%-d %B %Y} to " if start else "to ") + f"{end:%-d %B %Y}", table=table)
             messages.success(request, "Figures published on the public page.")
             return redirect("public-statistics:page", language="en")
         preview = publication.worded(table)
