@@ -205,3 +205,12 @@ def test_insights_pages_speak_plain_words(world, as_user, cohort):
                      ("prob_prac", reverse("insights:follow-up", args=[person.pk]))):
         text = visible_text(as_user(who).get(url).content.decode())
         assert developer_words(text, frozenset(ROLES)) == [], url  # usernames in the access history are data
+
+
+@pytest.mark.parametrize(("split", "label"), [("band", "Medium"), ("sex", "Male"), ("ethnicity", "White"),
+                                              ("age_band", "30 to 39")])
+def test_survival_by_any_split(world, as_user, cohort, split, label):
+    body = as_user("analyst").get(reverse("insights:survival") + f"?split={split}").content.decode()
+    table = body.split('data-testid="survival-table"')[1].split("</table>")[0]
+    assert f'<th scope="row" class="govuk-table__header">{label}</th>' in table
+    assert 'data-testid="cox-adjusted"' in body  # the programme's hazard ratios stay beside any split

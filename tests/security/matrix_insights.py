@@ -32,6 +32,7 @@ ROWS: dict[str, dict[str, dict[str, int]]] = {
     # POST {} names no analysis: 404 for an analyst.
     "insights:run": {"GET": everyone(405), "POST": staff_only(ANALYSTS, ok=404)},
     # POST {} re-shows the form with "Choose a CSV file".
+    "insights:import-start": {"GET": staff_only({"prob_sup"}, ok=302)},
     "insights:import": {"GET": staff_only({"prob_sup"}), "POST": staff_only({"prob_sup"})},
     "insights:outcome-add": {"GET": _record(200), "POST": _record(200)},
     "insights:follow-up": {"GET": _record(200), "POST": _record(200)},

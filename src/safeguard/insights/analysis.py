@@ -46,6 +46,7 @@ class Filters:
     instrument: str = "osp-dc"
     band: str = ""
     horizon: float = 2.0
+    split: str = "status"
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -131,25 +132,57 @@ def _key(t: float) -> str:
     return str(int(t)) if float(t).is_integer() else str(t)
 
 
-def survival_analysis(data: Dataset, *, times: Sequence[float] = SURVIVAL_TIMES) -> dict[str, Any]:
-    """Curves by programme status with numbers at risk, fixed-horizon rates, log-rank, and the Cox
-    model of programme status adjusted for the risk score (where scores were recorded)."""
+SPLITS = {
+    "status": "Programme status",
+    "band": "Risk band",
+    "age_band": "Age band",
+    "sex": "Sex",
+    "ethnicity": "Ethnic group",
+}
+
+
+def _split(data: Dataset, split: str, band_order: Sequence[str]) -> tuple[NDArray[np.str_], tuple[str, ...], dict[str, str]]:
+    """The grouping column of a split, its order and its labels."""
+    if split == "band":
+        labels = {b: b.replace("_", " ").capitalize() for b in band_order}
+        return np.where(data.band == "", "Not scored", data.band).astype(np.str_), (*band_order, "Not scored"), labels
+    if split == "age_band":
+        return data.age_band, AGE_ORDER, {}
+    if split == "sex":
+        return data.sex, ("male", "female", "not_recorded"), SEX_LABELS
+    if split == "ethnicity":
+        return data.ethnicity, ETHNIC_ORDER, {}
+    return data.status, STATUS_ORDER, STATUS_LABELS
+
+
+def survival_analysis(
+    data: Dataset, *, times: Sequence[float] = SURVIVAL_TIMES, split: str = "status", band_order: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Curves by the chosen split (programme status unless asked otherwise) with numbers at risk,
+    fixed-horizon rates and the log-rank test; and the Cox model of programme status adjusted for
+    the risk score (where scores were recorded) — people whose programme status is not known are
+    left out of that model, and of the curves when the split is programme status."""
     known = np.isin(data.status, STATUS_ORDER)
     unknown = int((~known).sum())
-    data = data.subset(known)
+    by_status = data.subset(known)
+    if split == "status":
+        data = by_status
+    column, order, names = _split(data, split, band_order)
     comparison = survival.compare_groups(
-        data.time, data.event, data.status, order=STATUS_ORDER, labels={k: v.lower() for k, v in STATUS_LABELS.items()}
+        data.time, data.event, column, order=order, labels={k: v.lower() for k, v in names.items()}
     )
     groups = []
     for key, curve in comparison.curves.items():
-        entry: dict[str, Any] = {"key": key, "label": STATUS_LABELS.get(key, key)}
+        entry: dict[str, Any] = {"key": key, "label": names.get(key, key)}
         if isinstance(curve, TooFewEvents):
-            mask = data.status == key
+            mask = column == key
             entry.update(n=int(mask.sum()), events=int(data.event[mask].sum()), too_few=curve.message)
         else:
             entry.update(_curve_json(curve, times))
         groups.append(entry)
     overall = survival.curve_or_too_few(data.time, data.event, label="everyone")
+    counted, events = data.n, int(data.event.sum())
+    data = by_status
     scored = ~np.isnan(data.score)
     compare = [s for s in STATUS_ORDER[:2] if s in set(data.status.tolist())]
     adjusted = cox_json(data, compare=compare, use_score=True) if scored.all() and data.n else None
@@ -160,9 +193,11 @@ def survival_analysis(data: Dataset, *, times: Sequence[float] = SURVIVAL_TIMES)
     unadjusted = cox_json(data, compare=compare, use_score=False)
     return {
         "methods": METHODS_VERSION,
-        "n": data.n,
-        "events": int(data.event.sum()),
-        "unknown_status": unknown,
+        "split": split,
+        "split_label": SPLITS.get(split, SPLITS["status"]),
+        "n": counted,
+        "events": events,
+        "unknown_status": unknown if split == "status" else 0,
         "times": [_key(t) for t in times],
         "groups": groups,
         "overall": _curve_json(overall, times) if isinstance(overall, survival.SurvivalCurve) else _too_few(overall),

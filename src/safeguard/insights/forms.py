@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from safeguard.core.forms import DateInputField
-from safeguard.insights.analysis import Filters
+from safeguard.insights.analysis import SPLITS, Filters
 from safeguard.insights.choices import (
     CountedKinds,
     EndReason,
@@ -54,6 +54,7 @@ class FilterForm(forms.Form):
     instrument = forms.ChoiceField(label="Risk instrument", required=False)
     band = forms.ChoiceField(label="Risk band", required=False)
     horizon = forms.ChoiceField(label="Horizon", choices=HORIZONS, required=False)
+    split = forms.ChoiceField(label="Compare by", choices=list(SPLITS.items()), required=False)
 
     def __init__(self, data: Any, *, choices: dict[str, list[tuple[str, str]]], **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -83,7 +84,7 @@ class FilterForm(forms.Form):
             agency=int(data["agency"]) if data.get("agency") else None,
             programme=data.get("programme") or "", site=data.get("site") or "", sex=data.get("sex") or "",
             instrument=data.get("instrument") or "osp-dc", band=data.get("band") or "",
-            horizon=float(data.get("horizon") or 2),
+            horizon=float(data.get("horizon") or 2), split=data.get("split") or "status",
         )
 
 

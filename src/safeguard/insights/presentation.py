@@ -64,7 +64,7 @@ def _survival(result: dict[str, Any], filters: Filters) -> dict[str, Any]:
     times = result["times"]
     drawn = [g for g in result["groups"] if "steps" in g]
     chart = charts.survival_chart(
-        key="survival", title="Share still free of the outcome, by programme status",
+        key="survival", title=f"Share still free of the outcome, by {result.get('split_label', 'programme status').lower()}",
         series=[charts.Series(g["label"], g["steps"], g["last_time"]) for g in drawn],
     )
     rows = []

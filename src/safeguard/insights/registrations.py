@@ -53,6 +53,7 @@ def register_all() -> None:
 
     actions.register(AUDIT_ACTIONS, records=RECORDS)
     plugins.register_nav(plugins.NavEntry("Evidence", "insights:home", InsightsAction.ANALYSE, order=60))
+    plugins.register_nav(plugins.NavEntry("Import outcomes", "insights:import-start", InsightsAction.OUTCOME_IMPORT, order=65))
     plugins.register_panel(plugins.DashboardPanel(
         "insights.summary", "insights/_panel.html", InsightsAction.ANALYSE, _panel, order=10, width="full",
     ))

@@ -154,7 +154,10 @@ def compute(*, actor: Actor, kind: str, filters: analysis.Filters, today: date) 
     started = time.perf_counter()
     data = selectors.cohort_dataset(actor=actor, filters=filters, today=today)
     if kind == "survival":
-        result = analysis.survival_analysis(data)
+        from safeguard.instruments import registry
+
+        bands = [b for b in registry.metadata(filters.instrument).bands if b != "not_applicable"]
+        result = analysis.survival_analysis(data, split=filters.split, band_order=bands)
     else:
         from safeguard.instruments import registry
 

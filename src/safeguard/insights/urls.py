@@ -12,6 +12,7 @@ urlpatterns = [
     path("run/", views.run, name="run"),
     path("flow/", views.flow, name="flow"),
     path("publish/", views.publish, name="publish"),
+    path("import/", views.import_start, name="import-start"),
     path("import/<str:kind>/", views.import_file, name="import"),
     path("people/<uuid:person_pk>/outcomes/new/", views.outcome_add, name="outcome-add"),
     path("people/<uuid:person_pk>/follow-up/", views.follow_up, name="follow-up"),

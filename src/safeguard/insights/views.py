@@ -229,6 +229,13 @@ def follow_up(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     return render(request, "insights/record_form.html", {"form": form, "person": person, "title": "Follow-up"})
 
 
+@require_GET
+@actor_required(InsightsAction.OUTCOME_IMPORT)
+def import_start(request: HttpRequest) -> HttpResponse:
+    """The menu's entry: imports start with outcome events (follow-up periods are one link away)."""
+    return redirect("insights:import", kind="outcomes")
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required(InsightsAction.OUTCOME_IMPORT)
 def import_file(request: HttpRequest, kind: str) -> HttpResponse:
