@@ -208,6 +208,13 @@ def _pure_commands() -> list[tuple[str, str, Any, Any]]:
                       calendar_cli.add_arguments, calendar_cli.run))
     except ImportError:
         pass
+    try:
+        import safeguard.stats.cli as stats_cli
+
+        found.append(("stats", "survival (km) and discrimination (auc) from a CSV file (JSON out)",
+                      stats_cli.add_arguments, stats_cli.run))
+    except ImportError:
+        pass
     return found
 
 

@@ -36,7 +36,8 @@ def test_dashboards_do_not_pretend(client, world, who):
     if who == "prev_prac":
         assert "The helpline's conversations and waiting list are not available in Safeguard yet" in body
     if who == "analyst":
-        assert "Outcome and evaluation figures are not available in Safeguard yet" in body
+        assert "not available in Safeguard yet" not in body
+        assert "Evidence from your own data" in body
 
 
 def test_two_ratings_on_one_day_share_one_date_label():

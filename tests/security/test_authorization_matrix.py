@@ -12,7 +12,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from safeguard.instruments import registry
 from tests.conftest import ROLES, sign_in
-from tests.security import matrix_accounts, matrix_assessments, matrix_courts, matrix_jobs, matrix_platform
+from tests.security import (
+    matrix_accounts,
+    matrix_assessments,
+    matrix_courts,
+    matrix_insights,
+    matrix_jobs,
+    matrix_platform,
+)
 from tests.security.matrix_common import (
     ALL,
     CALCULATORS,
@@ -68,6 +75,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     **matrix_courts.ROWS,
     **matrix_platform.ROWS,
     **matrix_jobs.ROWS,
+    **matrix_insights.ROWS,
 }
 
 
@@ -120,7 +128,7 @@ def kwargs_for(name: str, world) -> dict:
         elif key == "membership_pk":
             kwargs[key] = world.memberships["prob_prac"].pk
     # An app's rows may name (and create) the records its own URLs need.
-    for app in (matrix_accounts, matrix_assessments, matrix_courts, matrix_platform, matrix_jobs):
+    for app in (matrix_accounts, matrix_assessments, matrix_courts, matrix_platform, matrix_jobs, matrix_insights):
         if hasattr(app, "kwargs_for"):
             kwargs.update(app.kwargs_for(name, world))
     return kwargs

@@ -64,3 +64,53 @@ def latest_results(
             extra={k: v for k, v in result.items() if k in ("pathway", "need_level", "risk_level", "not_applicable_reason")},
         )
     return found
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """One completed (current) result of an instrument, for aggregate analyses."""
+
+    assessment_date: date
+    points: int | None
+    band: str | None
+    probability: float | None
+
+
+def scores_for_aggregates(*, person_ids: Any, instrument: str) -> dict[str, list[ScorePoint]]:
+    """{person id: [ScorePoint, oldest first]} of one instrument's current results, in one query.
+
+    For aggregate analyses only (insights: local validation, risk adjustment): the caller scopes
+    `person_ids` (a queryset of ids or a list) by its own rule, shows no person's result, and
+    records one aggregate audit event. Not scoped by `assessment.view` and not audited here, for
+    that reason; a caller that shows any row must use `latest_results` instead.
+    """
+    rows = (
+        Assessment.objects.current()
+        .filter(person_id__in=person_ids, instrument_id=instrument, assessment_date__isnull=False)
+        .order_by("person_id", "assessment_date", "completed_at")
+        .values_list("person_id", "assessment_date", "result")
+    )
+    found: dict[str, list[ScorePoint]] = {}
+    for person_id, day, result in rows.iterator(chunk_size=5000):
+        if day is None:
+            continue
+        result = result or {}
+        points = result.get("points")
+        probability = result.get("probability")
+        found.setdefault(str(person_id), []).append(
+            ScorePoint(
+                assessment_date=day,
+                points=points if isinstance(points, int) else None,
+                band=result.get("band"),
+                probability=float(probability) if isinstance(probability, int | float) else None,
+            )
+        )
+    return found
+
+
+def known_limits_in_words(instrument_id: str) -> tuple[str, ...]:
+    """An instrument's known limits as the assessment pages word them (no codes or literals)."""
+    from safeguard.assessments.wording import plain
+    from safeguard.instruments import registry
+
+    return tuple(plain(limit) for limit in registry.metadata(instrument_id).known_limits)
