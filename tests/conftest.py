@@ -112,31 +112,40 @@ def world(db) -> World:
 @pytest.fixture
 def committed_world(transactional_db, world):
     """A world in committed data (live server, migrations). Its flush needs the append-only audit
-    triggers off; they are put back after the test's teardown (see the hook below)."""
-    yield world
-    from django.db import connection
-
-    from safeguard.audit.db import remove_append_only
-
-    remove_append_only(connection)
+    triggers off; the teardown hook below takes them off and puts them back."""
+    return world
 
 
-_COMMITTED = ("committed_world", "e2e_world")
+def _flushes_database(item) -> bool:
+    """Whether the test's teardown empties the database with TRUNCATE (a transactional test)."""
+    names = set(getattr(item, "fixturenames", ()))
+    if names & {"transactional_db", "live_server", "committed_world", "e2e_world"}:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
+    """A transactional test's flush truncates every table, the append-only audit table too: its
+    triggers come off before the flush, whichever fixtures the test used, and go back after."""
+    flushes = _flushes_database(item)
+    if flushes:
+        _with_database(item, "remove_append_only")
     yield
     # After the last test the test database is already gone: nothing to put back.
-    if nextitem is None or not set(_COMMITTED) & set(getattr(item, "fixturenames", ())):
-        return
+    if flushes and nextitem is not None:
+        _with_database(item, "install_append_only")
+
+
+def _with_database(item, name: str) -> None:
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key
 
-    from safeguard.audit.db import install_append_only
+    from safeguard.audit import db
 
     with item.config.stash[blocking_manager_key].unblock():
-        install_append_only(connection)
+        getattr(db, name)(connection)
 
 
 def sign_in(client, user) -> None:
