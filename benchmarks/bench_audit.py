@@ -128,7 +128,7 @@ def _build_chain(count: int, checkpoint_every: int) -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     persons = [str(uuid.UUID(int=i * 7919 + 1)) for i in range(5_000)]
     batch: list[AuditEvent] = []
-    head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH)
+    head = AuditChainHead.objects.create(partition="general", last_hash=GENESIS_HASH)
     for i in range(count):
         person = persons[i % len(persons)]
         kind = i % 10
