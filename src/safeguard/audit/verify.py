@@ -46,10 +46,10 @@ from safeguard.audit.partitions import Partition
 BATCH_SIZE = 20_000
 _decode = msgspec.json.decode
 # Columns in the order the verifier reads them: the id and hash, then the keyed message in order
-# (previous hash, key id, the fields, the details, the partition and kind), so that row[2:17] is
-# the message of a general-partition "event" and row[2:19] that of any other (chain.extension).
-_COLUMNS = ("id", "hash", "prev_hash", "key_id", *FIELDS, "details", "partition", "kind")
-_PLAIN = (DEFAULT_PARTITION, DEFAULT_KIND)
+# (previous hash, key id, the fields, the details), so that row[2:17] is the message of a
+# general-partition "event"; then the kind, NULL for an "event" (a span reads one partition, which
+# is known), which with the partition extends the message of any other event (chain.extension).
+_COLUMNS = ("id", "hash", "prev_hash", "key_id", *FIELDS, "details", "kind")
 # The time as the keyed scheme hashes it (see chain.time_text), computed by the database.
 _TIME_SQL = {
     "sqlite": "strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', {column})",
@@ -121,6 +121,8 @@ def _select_sql(vendor: str, bounded: bool) -> str:
         _TIME_SQL[vendor].format(column=quote(name)) if name == "occurred_at" else quote(name)
         for name in _COLUMNS
     ]
+    # The kind as NULL for a plain event (nearly every one): no text to hand back per row.
+    columns[-1] = f"NULLIF({quote('kind')}, '{DEFAULT_KIND}')"
     pk = quote("id")
     upper = f" AND {pk} <= %s" if bounded else ""
     # Only quoted names from the model go into the text; the partition and bounds are parameters.
@@ -140,7 +142,7 @@ def _canonical(stored: Any) -> str:
 def _legacy_matches(row: Sequence[Any], details: Any) -> bool:
     """Plain SHA-256 over the legacy canonical form (only for the events at the start of the
     general chain: legacy events were all written before partitions and kinds)."""
-    if (row[17], row[18]) != _PLAIN:
+    if row[17] is not None:
         return False
     values = dict(zip(FIELDS, row[4:16], strict=True))
     # The same instant in the legacy scheme's text form (ISO 8601 with +00:00).
@@ -164,6 +166,7 @@ def verify_span(
     # SQLite hands back the details column as the canonical text that was hashed; PostgreSQL's
     # jsonb comes back parsed (and re-ordered), so it is written canonically again.
     details_as_stored = vendor == "sqlite"
+    general = partition == DEFAULT_PARTITION
     digest, encode = hmac.digest, encode_message
     prev: str | None = None
     position = after_id
@@ -193,11 +196,12 @@ def verify_span(
                             "(keep retired keys after the current one)",
                         )
                     else:
-                        plain = (row[17], row[18]) == _PLAIN
+                        plain = general and row[17] is None
+                        tail = () if plain else (partition, row[17] or DEFAULT_KIND)
                         if details_as_stored:
-                            message = encode(row[2:17] if plain else row[2:19])
+                            message = encode(row[2:17] if plain else (*row[2:17], *tail))
                         else:
-                            message = encode((*row[2:16], _canonical(row[16]), *(() if plain else row[17:19])))
+                            message = encode((*row[2:16], _canonical(row[16]), *tail))
                         if digest(key, message, "sha256").hex() != row[1]:
                             span.fail(row[0], CONTENT_CHANGED)
                     keyed += 1
