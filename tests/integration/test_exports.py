@@ -169,3 +169,13 @@ def test_the_case_list_links_to_both_downloads(client, world):
     page = client.get(reverse("courts:case-list")).content.decode()
     assert reverse("courts:case-list-export", kwargs={"fmt": "csv"}) in page
     assert reverse("courts:case-list-export", kwargs={"fmt": "xlsx"}) in page
+
+
+def test_a_sealed_apps_list_is_audited_in_its_sealed_partition(rf, world):
+    """A prevention list (its name starts with the app) is recorded where only prevention auditors
+    read it, even when its rows name no record type."""
+    listed = ExportList(rows=[{"n": 1}, {"n": 2}], columns=[Column("N", lambda r: r["n"])], name="prevention.contacts",
+                        filename="contacts", list_url="/anything")
+    export_response(rf.get("/anything"), actor=world.actor("prev_prac"), export=listed, fmt="csv")
+    event = AuditEvent.objects.get(action="list.export")
+    assert (event.partition, event.kind, event.details["rows"]) == ("prevention", "aggregate", 2)

@@ -9,6 +9,8 @@ where a record out of reach is a `denied` event answered with a 404.
 A refusal by a page or API call of a sealed app (the prevention service) goes to that app's sealed
 partition: by its action or record (partitions.claimed_by), or by the page's URL namespace or
 address, so that even a refused attempt on a prevention page is out of the general auditors' sight.
+A 404 for a record out of reach is recorded by the app's selector under its own action name, which
+the sealed partition claims in the same way.
 """
 
 from __future__ import annotations

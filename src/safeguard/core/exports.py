@@ -36,6 +36,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from safeguard.audit.models import Outcome
+from safeguard.audit.partitions import claimed_by
 from safeguard.audit.services import record_aggregate
 from safeguard.policy import Actor
 
@@ -168,16 +169,21 @@ def export_response(request: HttpRequest, *, actor: Actor, export: ExportList[T]
     limit = row_limit(fmt)
     count = _count_upto(export.rows, limit)
     details: dict[str, Any] = {"list": export.name, "format": fmt, "filters": dict(export.filters or {})}
+    # A sealed app's list (its name starts with the app, e.g. "prevention.contacts") is audited in
+    # its sealed partition even when the rows name no record type.
+    partition = claimed_by(export.name)
     if count > limit:
         record_aggregate(
             action=EXPORT_ACTION, actor=actor, object_type=export.object_type, outcome=Outcome.FAILURE,
-            description={**details, "rows": f"more than {limit}"},
+            description={**details, "rows": f"more than {limit}"}, partition=partition,
         )
         larger = [f.upper() for f in FORMATS if row_limit(f) > limit]
         context = {"limit": limit, "fmt": fmt.upper(), "larger": larger[0] if larger else "", "list_url": export.list_url}
         return render(request, "core/export_refused.html", context, status=422)
     details["rows"] = count
-    record_aggregate(action=EXPORT_ACTION, actor=actor, object_type=export.object_type, description=details)
+    record_aggregate(
+        action=EXPORT_ACTION, actor=actor, object_type=export.object_type, description=details, partition=partition
+    )
     rows = _iterate(export.rows, limit)
     filename = f"{export.filename}-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
