@@ -279,6 +279,14 @@ def test_moving_an_event_out_of_the_sealed_partition_is_detected(world, sealed):
     assert moved.pk in {p.event_id for p in result.part("general").problems}
 
 
+@pytest.mark.parametrize("kind", ["aggregate", ""])
+def test_changing_the_kind_of_a_prevention_event_is_detected(world, sealed, kind):
+    target = sealed["planted"][0]
+    _raw("UPDATE audit_auditevent SET kind = %s WHERE id = %s", [kind, target.pk])
+    result = verify_chain(partition="prevention")
+    assert (result.ok, result.first_broken_id) == (False, target.pk)
+
+
 def test_removing_the_newest_prevention_events_is_caught_by_its_checkpoint(world, sealed):
     checkpoints.write_all()
     newest = sealed["planted"][-1]

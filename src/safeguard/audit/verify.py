@@ -197,7 +197,7 @@ def verify_span(
                         )
                     else:
                         plain = general and row[17] is None
-                        tail = () if plain else (partition, row[17] or DEFAULT_KIND)
+                        tail = () if plain else (partition, DEFAULT_KIND if row[17] is None else row[17])
                         if details_as_stored:
                             message = encode(row[2:17] if plain else (*row[2:17], *tail))
                         else:
