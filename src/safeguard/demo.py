@@ -59,7 +59,7 @@ USERS = [
     DemoUser("helpline.adviser", "Robin", "Fictional", "Demo Prevention Centre North", Role.PRACTITIONER, "Helpline adviser"),
     DemoUser("analyst", "Kim", "Dataset", "Demo Analysis Team", Role.ANALYST, "Analyst"),
     DemoUser("auditor", "Ash", "Checker", "Demo Platform Administration", Role.AUDITOR, "Information governance auditor"),
-    # Reads only the prevention service's sealed audit log (docs/decisions/0013); the platform's
+    # Reads only the prevention service's sealed audit log (docs/decisions/0014); the platform's
     # auditor above never sees it.
     DemoUser("prevention.auditor", "Jesse", "Sealwell", "Demo Prevention Network", Role.AUDITOR, "Prevention network auditor"),
     DemoUser("admin", "Max", "Admin", "Demo Platform Administration", Role.ADMINISTRATOR, "Platform administrator"),

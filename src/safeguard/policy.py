@@ -173,7 +173,7 @@ def _own_agency_scope(actor: Actor) -> Q:
 
 
 def audit_partitions(actor: Actor) -> frozenset[str]:
-    """The audit partitions an auditor reads (docs/decisions/0013): auditors of a prevention agency
+    """The audit partitions an auditor reads (docs/decisions/0014): auditors of a prevention agency
     the sealed prevention partition and nothing else; every other auditor, the platform's global
     auditors included, only the general partition."""
     if actor.agency.kind == AgencyKind.PREVENTION:

@@ -1,4 +1,4 @@
-"""The sealed prevention partition of the audit log (ADR 0013).
+"""The sealed prevention partition of the audit log (ADR 0014).
 
 Events of the prevention service go to their own chain, which only the prevention network's
 auditors read: a global auditor's browse, filters, record filter, CSV export and dashboard show

@@ -1,4 +1,4 @@
-"""Partitions of the audit log: separate chains that different auditors read (ADR 0013).
+"""Partitions of the audit log: separate chains that different auditors read (ADR 0014).
 
 Every event belongs to one partition, and each partition is its own chain with its own head, so
 it can be verified, checkpointed and read on its own. The general partition holds everything

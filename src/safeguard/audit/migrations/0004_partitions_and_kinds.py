@@ -1,4 +1,4 @@
-"""Partitions and kinds (ADR 0013): each event names the chain it belongs to (one chain head per
+"""Partitions and kinds (ADR 0014): each event names the chain it belongs to (one chain head per
 partition) and its kind ("event", or "aggregate" for an extract of counts). Every existing event
 is a general-partition "event", whose hashed message is unchanged. The record index gains the
 partition (every reader filters by it). On SQLite adding the columns rebuilds the table, which
