@@ -113,7 +113,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return _audit_checkpoint(args)
     from safeguard.audit.verify import verify_chain
 
-    result = verify_chain(checkpoint_file=args.checkpoints, workers=args.workers)
+    result = verify_chain(checkpoint_file=args.checkpoints, workers=args.workers, partition=args.partition)
     for note in result.notes:
         print(f"Note: {note}", file=sys.stderr)
     if result.ok:
@@ -121,6 +121,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
             f"Audit chain intact: {result.checked} events verified ({result.keyed} keyed, "
             f"{result.legacy} legacy); {result.checkpoints} checkpoints match."
         )
+        for part in result.parts:
+            print(f"  {part.partition} partition: {part.checked} events, {part.checkpoints} checkpoints match.")
         return 0
     where = f"event {result.first_broken_id}" if result.first_broken_id is not None else "a checkpoint"
     print(f"Audit chain BROKEN at {where}: {result.problem}.", file=sys.stderr)
@@ -139,14 +141,18 @@ def _audit_checkpoint(args: argparse.Namespace) -> int:
     from safeguard.audit import checkpoints
 
     try:
-        written = checkpoints.write(directory=args.dir)
+        if args.partition:
+            written = [checkpoints.write(directory=args.dir, partition=args.partition)]
+        else:
+            written = checkpoints.write_all(directory=args.dir)
     except checkpoints.CheckpointError as exc:
         print(f"safeguard audit checkpoint: {exc}", file=sys.stderr)
         return 1
-    print(
-        f"Checkpoint written to {checkpoints.path(args.dir)}: {written.count} events, "
-        f"last event {written.last_id}, key {written.key_id}."
-    )
+    for checkpoint in written:
+        print(
+            f"Checkpoint of the {checkpoint.partition} partition written to {checkpoints.path(args.dir)}: "
+            f"{checkpoint.count} events, last event {checkpoint.last_id}, key {checkpoint.key_id}."
+        )
     return 0
 
 
@@ -219,6 +225,8 @@ def _pure_commands() -> list[tuple[str, str, Any, Any]]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from safeguard.audit.partitions import Partition  # choices only: no settings needed
+
     parser = argparse.ArgumentParser(prog="safeguard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -277,10 +285,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=min(2, os.cpu_count() or 1),
         help="processes verifying parts of the chain at once (default: up to 2)",
     )
+    verify.add_argument(
+        "--partition", choices=Partition.values,
+        help="verify one partition's chain only (default: every partition)",
+    )
     checkpoint = audit_sub.add_parser(
         "checkpoint", help="append a signed checkpoint (count, head hash, time) to the checkpoint file"
     )
     checkpoint.add_argument("--dir", help="the checkpoint directory (default: AUDIT_CHECKPOINT_DIR)")
+    checkpoint.add_argument(
+        "--partition", choices=Partition.values,
+        help="checkpoint one partition's chain only (default: every partition that has one)",
+    )
     new_audit_key = audit_sub.add_parser("new-key", help="print a new key entry for AUDIT_CHAIN_KEYS")
     new_audit_key.add_argument("key_id")
     audit.set_defaults(func=cmd_audit)

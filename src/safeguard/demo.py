@@ -59,6 +59,9 @@ USERS = [
     DemoUser("helpline.adviser", "Robin", "Fictional", "Demo Prevention Centre North", Role.PRACTITIONER, "Helpline adviser"),
     DemoUser("analyst", "Kim", "Dataset", "Demo Analysis Team", Role.ANALYST, "Analyst"),
     DemoUser("auditor", "Ash", "Checker", "Demo Platform Administration", Role.AUDITOR, "Information governance auditor"),
+    # Reads only the prevention service's sealed audit log (docs/decisions/0015); the platform's
+    # auditor above never sees it.
+    DemoUser("prevention.auditor", "Jesse", "Sealwell", "Demo Prevention Network", Role.AUDITOR, "Prevention network auditor"),
     DemoUser("admin", "Max", "Admin", "Demo Platform Administration", Role.ADMINISTRATOR, "Platform administrator"),
     # A second administrator: giving the auditor or administrator role needs two (docs/security.md).
     DemoUser("admin2", "Mo", "Second", "Demo Platform Administration", Role.ADMINISTRATOR, "Platform administrator"),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from safeguard.accounts.choices import AgencyKind, Role
+from safeguard.audit.partitions import Partition
 
 if TYPE_CHECKING:
     from safeguard.accounts.models import Agency, Membership, User
@@ -171,10 +172,23 @@ def _own_agency_scope(actor: Actor) -> Q:
     return Q(agency=actor.agency)
 
 
+def audit_partitions(actor: Actor) -> frozenset[str]:
+    """The audit partitions an auditor reads (docs/decisions/0015): auditors of a prevention agency
+    the sealed prevention partition and nothing else; every other auditor, the platform's global
+    auditors included, only the general partition."""
+    if actor.agency.kind == AgencyKind.PREVENTION:
+        return frozenset({Partition.PREVENTION})
+    return frozenset({Partition.GENERAL})
+
+
 def _audit_scope(actor: Actor) -> Q:
-    if actor.is_global:
-        return Q()
-    return Q(agency_id=actor.agency.pk)
+    """Global auditors (administration agency) read the whole general partition, other agencies'
+    auditors their own agency's events in it. In the prevention partition the network's auditor
+    (the prevention agency without a parent) reads every event, a centre's auditor its own."""
+    partition = Q(partition__in=sorted(audit_partitions(actor)))
+    if actor.is_global or (actor.agency.kind == AgencyKind.PREVENTION and actor.agency.parent_id is None):
+        return partition
+    return partition & Q(agency_id=actor.agency.pk)
 
 
 def _user_scope(actor: Actor) -> Q:

@@ -16,7 +16,7 @@ LONG_REASON = (
 
 def _fill_the_log(world) -> None:
     """Events with the widest content the table shows: full ids, long names, reasons, refusals."""
-    from safeguard.audit.services import record_event
+    from safeguard.audit.services import record_aggregate, record_event
 
     actor = world.actor("prob_prac")
     for person in world.persons.values():
@@ -27,6 +27,9 @@ def _fill_the_log(world) -> None:
                  details={"status": 403})
     record_event(action="sign_in.password", username="someone-with-a-rather-long-username@example.invalid",
                  outcome="failure")
+    record_aggregate(action="list.export", actor=actor, object_type="courts.SentencingCase", description={
+        "list": "sentencing.cases", "format": "xlsx", "filters": {"q": "Testington", "status": "open"}, "rows": 48213,
+    })
 
 
 def _page_scrolls_sideways(page) -> bool:
@@ -44,6 +47,7 @@ def test_the_audit_log_needs_no_horizontal_scroll(live_server, e2e_world, watche
     table = page.get_by_test_id("audit-table")
     expect(table).to_contain_text(str(e2e_world.persons["probation"].pk))
     expect(table).to_contain_text("Refused: the role does not allow it")
+    expect(table.get_by_test_id("kind")).to_have_text("Aggregate extract")
     assert not _page_scrolls_sideways(page)
     right = table.evaluate("t => t.getBoundingClientRect().right")
     assert right <= width

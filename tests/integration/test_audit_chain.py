@@ -55,7 +55,7 @@ def _rewrite_from(event_id: int, rehash: Rehash) -> None:
         )
         prev = new_hash
     last = AuditEvent.objects.order_by("-id").first()
-    AuditChainHead.objects.filter(pk=1).update(
+    AuditChainHead.objects.filter(partition="general").update(
         last_hash=prev, last_event_id=last.pk, event_count=AuditEvent.objects.count()
     )
 
@@ -144,7 +144,7 @@ def test_events_written_before_the_key_still_verify(world, checkpoint_dir):
         AuditEvent.objects.create(prev_hash=prev, key_id="", **values)
         prev = values["hash"]
     last = AuditEvent.objects.order_by("-id").first()
-    AuditChainHead.objects.create(pk=1, last_event_id=last.pk, last_hash=prev, event_count=3)
+    AuditChainHead.objects.create(partition="general", last_event_id=last.pk, last_hash=prev, event_count=3)
     _events(world, 3)
     result = verify_chain()
     assert (result.ok, result.checked, result.keyed, result.legacy) == (True, 6, 3, 3)
@@ -220,7 +220,7 @@ def test_removing_the_newest_events_is_caught_by_the_count(world, checkpoint_dir
     events = _events(world, 5)
     checkpoints.write()
     _raw("DELETE FROM audit_auditevent WHERE id >= %s", [events[3].pk])
-    AuditChainHead.objects.filter(pk=1).update(last_event_id=events[2].pk, last_hash=events[2].hash, event_count=3)
+    AuditChainHead.objects.filter(partition="general").update(last_event_id=events[2].pk, last_hash=events[2].hash, event_count=3)
     result = verify_chain()
     assert not result.ok
     assert "recorded 5 events but the chain now has 3" in result.problem
@@ -288,7 +288,7 @@ def test_automatic_checkpoints_every_n_events(world, checkpoint_dir, settings, d
 
 def test_a_checkpoint_is_refused_when_the_head_does_not_match_the_chain(world, checkpoint_dir):
     _events(world, 2)
-    AuditChainHead.objects.filter(pk=1).update(last_hash="f" * 64)
+    AuditChainHead.objects.filter(partition="general").update(last_hash="f" * 64)
     with pytest.raises(checkpoints.CheckpointError, match="run `safeguard audit verify`"):
         checkpoints.write()
     assert not checkpoints.path().exists()

@@ -71,6 +71,8 @@ def test_csv_download_is_streamed_neutralised_and_audited_once(client, world):
     event = AuditEvent.objects.get(action="list.export")
     assert (event.username, event.outcome) == ("prob_prac", Outcome.SUCCESS)
     assert event.details == {"list": "sentencing.cases", "format": "csv", "filters": {}, "rows": 5}
+    # An aggregate extract: what was downloaded and how many rows, never the cases' ids.
+    assert (event.kind, event.object_type, event.object_id) == ("aggregate", "courts.SentencingCase", "")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -129,6 +131,7 @@ def test_a_list_over_the_limit_is_refused_with_a_clear_page(client, world, setti
     assert "A CSV download can hold more rows." in page and reverse("courts:case-list") in page
     failed = AuditEvent.objects.get(action="list.export", outcome=Outcome.FAILURE)
     assert failed.details["rows"] == "more than 2"
+    assert failed.kind == "aggregate"
 
 
 def test_each_agency_exports_only_its_own_cases(client, world):
@@ -166,3 +169,13 @@ def test_the_case_list_links_to_both_downloads(client, world):
     page = client.get(reverse("courts:case-list")).content.decode()
     assert reverse("courts:case-list-export", kwargs={"fmt": "csv"}) in page
     assert reverse("courts:case-list-export", kwargs={"fmt": "xlsx"}) in page
+
+
+def test_a_sealed_apps_list_is_audited_in_its_sealed_partition(rf, world):
+    """A prevention list (its name starts with the app) is recorded where only prevention auditors
+    read it, even when its rows name no record type."""
+    listed = ExportList(rows=[{"n": 1}, {"n": 2}], columns=[Column("N", lambda r: r["n"])], name="prevention.contacts",
+                        filename="contacts", list_url="/anything")
+    export_response(rf.get("/anything"), actor=world.actor("prev_prac"), export=listed, fmt="csv")
+    event = AuditEvent.objects.get(action="list.export")
+    assert (event.partition, event.kind, event.details["rows"]) == ("prevention", "aggregate", 2)

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.template import engines
 
 from safeguard import policy
+from safeguard.audit import actions as audit_actions
 from safeguard.audit.models import AuditEvent, Outcome
 from safeguard.workflows import selectors
 from safeguard.workflows.definitions import Reason, State, Transition, Workflow
@@ -99,6 +100,9 @@ def referral_policy(monkeypatch):
     A referral is reached by its provider and by the agency that referred it."""
     _grant(monkeypatch, "treatment", ("practitioner", "supervisor"), {PROGRESS, HOLD, RELEASE, WITHDRAW})
     _grant(monkeypatch, "probation", ("practitioner", "supervisor"), {SUBMIT, HOLD, RELEASE, WITHDRAW})
+    # The audit words the programmes app will register in its AppConfig.ready() (undone after the test).
+    monkeypatch.setattr(audit_actions, "_ACTION_LABELS", dict(audit_actions._ACTION_LABELS))
+    audit_actions.register({REFERRAL.audit_action: "Move a programme referral", DECISION.audit_action: "Decide a test disclosure"})
     monkeypatch.setitem(
         policy._SCOPES, "workflow_tests.SampleReferral",
         lambda actor: Q(provider_agency_id=actor.agency.pk) | Q(referrer_agency_id=actor.agency.pk),

@@ -1,15 +1,25 @@
 """Every action name the audit log records, and every kind of record it names, with the words an
-auditor reads.
+auditor reads: an enumeration, not free text.
 
-The auditor's filter offers exactly these (no free text). `tests/integration/test_audit_actions.py`
-fails when the code records an action missing here. Refusals (403, and 404 for records out of
-reach) are recorded under the policy's own action names (`safeguard.policy.Action`), so those are
-listed too.
+The core's names are `AuditAction`; each app adds its own with `register(...)` in its
+AppConfig.ready(). The audit writer refuses a name that is in neither (`services.record_event`:
+an error in development and tests; in production the event is still recorded and an error
+logged), so the list cannot drift from the code. The auditor's filter offers exactly these.
+Refusals (403, and 404 for records out of reach) are recorded under the policy's own action names
+(`safeguard.policy.Action` and every app's registered actions), so those need words too
+(`tests/integration/test_audit_actions.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db import models
+
+from safeguard.audit import partitions
+
+# The audit log's column width for an action name.
+MAX_ACTION = 40
 
 
 class AuditAction(models.TextChoices):
@@ -126,8 +136,13 @@ _RECORD_LABELS: dict[str, str] = {str(k): str(v) for k, v in RecordType.choices}
 def register(actions: dict[str, str], records: dict[str, str] | None = None) -> None:
     """An app's own action names and record kinds, with their words (called from its AppConfig.ready())."""
     for name, label in actions.items():
+        if not name or len(name) > MAX_ACTION:
+            raise ValueError(f"audit action {name!r} must be 1 to {MAX_ACTION} characters long")
+        if not str(label).strip():
+            raise ValueError(f"audit action {name!r} needs words for the auditor")
         if _ACTION_LABELS.get(name, label) != label:
             raise ValueError(f"audit action {name!r} is already registered with other words")
+    for name, label in actions.items():
         _ACTION_LABELS[name] = label
     for object_type, label in (records or {}).items():
         _RECORD_LABELS[object_type] = label
@@ -135,6 +150,17 @@ def register(actions: dict[str, str], records: dict[str, str] | None = None) -> 
 
 def is_known(name: str) -> bool:
     return name in _ACTION_LABELS
+
+
+def known_names() -> frozenset[str]:
+    """Every action name the writer accepts: the core's and every app's."""
+    return frozenset(_ACTION_LABELS)
+
+
+def _readable(name: str, readable: Collection[str] | None) -> bool:
+    """Is this name shown to someone who reads these partitions (None: every partition)?"""
+    sealed = partitions.claimed_by(name)
+    return readable is None or sealed is None or sealed in readable
 
 
 def action_label(name: str) -> str:
@@ -146,6 +172,15 @@ def record_label(object_type: str) -> str:
     return str(_RECORD_LABELS.get(object_type, object_type))
 
 
-def action_choices() -> list[tuple[str, str]]:
-    """For the filter: every action, in alphabetical order of its words."""
-    return sorted(((value, str(label)) for value, label in _ACTION_LABELS.items()), key=lambda c: c[1])
+def action_choices(readable: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """For the filter: every action, in alphabetical order of its words (without the names a
+    sealed partition claims, for someone who cannot read that partition)."""
+    return sorted(
+        ((value, str(label)) for value, label in _ACTION_LABELS.items() if _readable(value, readable)),
+        key=lambda c: c[1],
+    )
+
+
+def record_choices(readable: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """For the filter: every kind of record, in the order registered (core first)."""
+    return [(value, str(label)) for value, label in _RECORD_LABELS.items() if _readable(value, readable)]

@@ -5,9 +5,13 @@ Two schemes, told apart by the event's `key_id`:
 - **keyed** (`key_id` names a key of AUDIT_CHAIN_KEYS): ``HMAC-SHA256(key, message)``. The message
   is the compact JSON array (UTF-8, no whitespace, only `"`, `\\` and control characters escaped)
   of: the previous event's hash, the key id, the twelve columns of `FIELDS` in that order (the
-  time as ``YYYY-MM-DDTHH:MM:SS.mmmZ``, ids as numbers or null) and, last, the details as their
-  canonical JSON text (compact, keys sorted). Without the key nobody can compute a valid hash, so
-  an event changed, inserted or removed by someone who can write to the database but does not hold
+  time as ``YYYY-MM-DDTHH:MM:SS.mmmZ``, ids as numbers or null), the details as their canonical
+  JSON text (compact, keys sorted) and, for every event outside the general partition or of
+  another kind than "event", two more: its partition and its kind (`extension`). An event of the
+  general partition and kind "event" keeps the fifteen-element message every event had before
+  partitions and kinds existed, so those still verify; moving an event between partitions or
+  kinds changes its message either way. Without the key nobody can compute a valid hash, so an
+  event changed, inserted or removed by someone who can write to the database but does not hold
   the key breaks the chain at that event.
 - **legacy** (`key_id` empty): plain ``SHA-256(prev_hash "\\n" canonical_v1)``, the scheme of events
   written before the chain was keyed. They still verify, but only as the start of the chain: a
@@ -29,6 +33,10 @@ from typing import Any
 import msgspec
 
 GENESIS_HASH = "0" * 64
+# The partition and kind of every event written before partitions and kinds existed: their message
+# has no extension (see the module's docstring; the values of models.Partition and EventKind).
+DEFAULT_PARTITION = "general"
+DEFAULT_KIND = "event"
 
 # The keyed scheme's columns, in message order (the details come last).
 FIELDS = (
@@ -84,12 +92,24 @@ def keyed_fields(values: dict[str, Any]) -> list[Any]:
     return [time_text(values["occurred_at"]), *(values[name] for name in FIELDS[1:])]
 
 
-def keyed_message(prev_hash: str, key_id: str, fields: Sequence[Any], details_text: str) -> bytes:
-    return encode_message((prev_hash, key_id, *fields, details_text))
+def extension(partition: str, kind: str) -> tuple[str, ...]:
+    """What the message adds after the details: nothing for the general partition's plain events."""
+    if partition == DEFAULT_PARTITION and kind == DEFAULT_KIND:
+        return ()
+    return (partition, kind)
 
 
-def keyed_hash(key: bytes, prev_hash: str, key_id: str, fields: Sequence[Any], details_text: str) -> str:
-    return hmac.digest(key, keyed_message(prev_hash, key_id, fields, details_text), "sha256").hex()
+def keyed_hash(
+    key: bytes,
+    prev_hash: str,
+    key_id: str,
+    fields: Sequence[Any],
+    details_text: str,
+    partition: str = DEFAULT_PARTITION,
+    kind: str = DEFAULT_KIND,
+) -> str:
+    message = encode_message((prev_hash, key_id, *fields, details_text, *extension(partition, kind)))
+    return hmac.digest(key, message, "sha256").hex()
 
 
 # --- the legacy scheme (events written before the chain was keyed) ---------------------------

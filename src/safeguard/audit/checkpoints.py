@@ -1,12 +1,15 @@
-"""Signed checkpoints of the audit chain, appended to a file outside the database.
+"""Signed checkpoints of the audit chains, appended to a file outside the database.
 
-A checkpoint says "after COUNT events the chain ended at event LAST_ID with hash HEAD", at a
-time, signed with an AUDIT_CHAIN_KEYS key (HMAC-SHA256). Checkpoints are appended, one JSON line
-each, to `checkpoints.jsonl` in AUDIT_CHECKPOINT_DIR, a file opened with O_APPEND only: deploy it
-where the database owner cannot rewrite it (another account's directory, `chattr +a`, or shipped
-on to write-once storage; docs/security.md). `audit verify` checks every checkpoint against the
-chain, so rewriting the chain before a checkpoint, or removing events it covers, is detected
-even by someone who holds the key.
+A checkpoint says "after COUNT events the chain of PARTITION ended at event LAST_ID with hash
+HEAD", at a time, signed with an AUDIT_CHAIN_KEYS key (HMAC-SHA256). A checkpoint of the general
+partition signs the same six fields it always did (so the lines written before partitions existed
+still verify); one of another partition also signs its partition's name. Checkpoints of every
+partition are appended, one JSON line each, to `checkpoints.jsonl` in AUDIT_CHECKPOINT_DIR, a file
+opened with O_APPEND only: deploy it where the database owner cannot rewrite it (another account's
+directory, `chattr +a`, or shipped on to write-once storage; docs/security.md). `audit verify`
+checks every checkpoint against its partition's chain, so rewriting a chain before a checkpoint,
+or removing events it covers, is detected even by someone who holds the key. A checkpoint holds
+counts and hashes only, nothing about the events.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from safeguard.audit.chain import GENESIS_HASH, time_text
+from safeguard.audit.chain import DEFAULT_PARTITION, GENESIS_HASH, time_text
 from safeguard.audit.keys import SETTING, chain_keys
 from safeguard.audit.models import AuditChainHead, AuditEvent
+from safeguard.audit.partitions import Partition
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +51,10 @@ class Checkpoint:
     at: str
     key_id: str
     line: int = 0
+    partition: str = DEFAULT_PARTITION
 
     def payload(self) -> dict[str, Any]:
-        return {
+        payload: dict[str, Any] = {
             "v": VERSION,
             "count": self.count,
             "last_id": self.last_id,
@@ -57,6 +62,9 @@ class Checkpoint:
             "at": self.at,
             "key_id": self.key_id,
         }
+        if self.partition != DEFAULT_PARTITION:
+            payload["partition"] = self.partition
+        return payload
 
     def describe(self) -> str:
         return f"the checkpoint of {self.at} (line {self.line}: {self.count} events, last event {self.last_id})"
@@ -71,20 +79,28 @@ def path(directory: str | os.PathLike[str] | None = None) -> Path:
     return Path(directory if directory is not None else settings.AUDIT_CHECKPOINT_DIR) / FILE_NAME
 
 
-def write(*, directory: str | os.PathLike[str] | None = None) -> Checkpoint:
-    """Append a signed checkpoint of the chain as it stands now (the committed chain head)."""
-    head = AuditChainHead.objects.filter(pk=1).first()
+def write(
+    *, directory: str | os.PathLike[str] | None = None, partition: str = DEFAULT_PARTITION
+) -> Checkpoint:
+    """Append a signed checkpoint of one partition's chain as it stands now (its committed head)."""
+    if partition not in Partition.values:
+        raise CheckpointError(f"there is no audit partition {partition!r} (known: {', '.join(Partition.values)})")
+    head = AuditChainHead.objects.filter(partition=partition).first()
     count, last_id, head_hash = (0, None, GENESIS_HASH)
     if head is not None and head.last_event_id is not None:
         count, last_id, head_hash = head.event_count, head.last_event_id, head.last_hash
-        newest = AuditEvent.objects.filter(pk=last_id).values_list("hash", flat=True).first()
+        newest = (
+            AuditEvent.objects.filter(pk=last_id, partition=partition).values_list("hash", flat=True).first()
+        )
         if newest != head_hash:
             raise CheckpointError(
-                f"the chain head names event {last_id} with a hash that event does not have: "
-                "run `safeguard audit verify` before writing a checkpoint"
+                f"the chain head of the {partition} partition names event {last_id} with a hash that "
+                "event does not have: run `safeguard audit verify` before writing a checkpoint"
             )
     ring = chain_keys()
-    checkpoint = Checkpoint(count, last_id, head_hash, time_text(timezone.now()), ring.primary_id)
+    checkpoint = Checkpoint(
+        count, last_id, head_hash, time_text(timezone.now()), ring.primary_id, partition=partition
+    )
     payload = checkpoint.payload()
     line = json.dumps({**payload, "sig": _signature(payload, ring.get(ring.primary_id))}, sort_keys=True)
     target = path(directory)
@@ -102,10 +118,21 @@ def write(*, directory: str | os.PathLike[str] | None = None) -> Checkpoint:
     return checkpoint
 
 
-def write_quietly() -> None:
-    """The automatic checkpoint after every AUDIT_CHECKPOINT_EVERY events: never fails a request."""
+def write_all(*, directory: str | os.PathLike[str] | None = None) -> list[Checkpoint]:
+    """A checkpoint of every partition that has a chain (always the general one)."""
+    written = set(AuditChainHead.objects.values_list("partition", flat=True))
+    return [
+        write(directory=directory, partition=partition)
+        for partition in Partition.values
+        if partition == DEFAULT_PARTITION or partition in written
+    ]
+
+
+def write_quietly(*, partition: str = DEFAULT_PARTITION) -> None:
+    """The automatic checkpoint after every AUDIT_CHECKPOINT_EVERY events of a partition: never
+    fails a request."""
     try:
-        write()
+        write(partition=partition)
     except CheckpointError as exc:
         logger.error("Audit checkpoint not written: %s", exc)
 
@@ -127,9 +154,13 @@ def read(file: Path) -> tuple[list[Checkpoint], list[str]]:
             except ValueError:
                 problems.append(f"{where} is not a checkpoint (not JSON): the file was altered")
                 continue
-            if not isinstance(data, dict) or any(
-                not isinstance(data.get(name), kind) or isinstance(data.get(name), bool)
-                for name, kind in {**_FIELDS, "sig": str}.items()
+            if (
+                not isinstance(data, dict)
+                or any(
+                    not isinstance(data.get(name), kind) or isinstance(data.get(name), bool)
+                    for name, kind in {**_FIELDS, "sig": str}.items()
+                )
+                or not isinstance(data.get("partition", DEFAULT_PARTITION), str)
             ):
                 problems.append(f"{where} is not a complete checkpoint: the file was altered")
                 continue
@@ -141,7 +172,8 @@ def read(file: Path) -> tuple[list[Checkpoint], list[str]]:
                 )
                 continue
             checkpoint = Checkpoint(
-                data["count"], data["last_id"], data["head"], data["at"], data["key_id"], number
+                data["count"], data["last_id"], data["head"], data["at"], data["key_id"], number,
+                data.get("partition", DEFAULT_PARTITION),
             )
             if not hmac.compare_digest(_signature(checkpoint.payload(), key), data["sig"]):
                 problems.append(f"{where} has a signature that does not match: the checkpoint was altered or forged")

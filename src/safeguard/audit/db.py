@@ -43,6 +43,16 @@ def install_append_only(connection: Any) -> None:
                 cursor.execute(statement)
 
 
+def migration_install_append_only(apps: Any, schema_editor: Any) -> None:
+    """For migrations that rebuild the table on SQLite (which drops its triggers): put them back."""
+    install_append_only(schema_editor.connection)
+
+
+def migration_remove_append_only(apps: Any, schema_editor: Any) -> None:
+    """For reversing such a migration: the reverse rebuild needs the triggers off."""
+    remove_append_only(schema_editor.connection)
+
+
 def remove_append_only(connection: Any) -> None:
     """Only for tearing down test databases: production never calls this."""
     with connection.cursor() as cursor:

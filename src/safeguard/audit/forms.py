@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 
 from safeguard.audit.actions import RecordType, action_choices
-from safeguard.audit.models import Outcome
+from safeguard.audit.models import EventKind, Outcome
 from safeguard.audit.selectors import MIN_PREFIX, UUID_RECORDS, is_whole_id
 
 ID_HELP = f"The whole id, or at least its first {MIN_PREFIX} characters"
@@ -15,7 +17,8 @@ ID_HELP = f"The whole id, or at least its first {MIN_PREFIX} characters"
 
 class AuditFilterForm(forms.Form):
     username = forms.CharField(label="Username", required=False, max_length=150)
-    action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any"), *action_choices()])
+    action = forms.ChoiceField(label="Action", required=False)  # choices: per auditor, in __init__
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any"), *EventKind.choices])
     outcome = forms.ChoiceField(required=False, choices=[("", "Any"), *Outcome.choices])
     person = forms.CharField(label="Person id", required=False, max_length=64, help_text=ID_HELP)
     record_type = forms.ChoiceField(
@@ -30,6 +33,12 @@ class AuditFilterForm(forms.Form):
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "To must be a real date, like 2026-11-30"},
     )
+
+    def __init__(self, *args: Any, readable: Collection[str] | None = None, **kwargs: Any) -> None:
+        """`readable`: the partitions the auditor reads; actions only a sealed partition records are
+        offered only to those who read it."""
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", "Any"), *action_choices(readable)]
 
     def clean_person(self) -> str:
         value = self.cleaned_data["person"].strip().lower()

@@ -1,9 +1,14 @@
 """Reads of the audit log: the auditor's filtered browse and a record's access history.
 
 Every filter is served by an index, so a page costs the same at any size of log: a record (or
-person) filter by `audit_object_idx` (object_type, object_id, -id) for a whole id; the start of
-an id by a range on that index (SQLite) or by `audit_object_prefix_idx`, whose pattern operator
-class lets PostgreSQL use it for LIKE. Pages are read newest first by id (keyset, never OFFSET).
+person) filter by `audit_object_idx` (partition, object_type, object_id, -id) for a whole id; the
+start of an id by a range on that index (SQLite) or by `audit_object_prefix_idx`, whose pattern
+operator class lets PostgreSQL use it for LIKE; the kind by `audit_kind_idx` (partition, kind, id).
+Pages are read newest first by id (keyset, never OFFSET).
+
+What an auditor reads is the policy's audit scope: the partitions their agency may read
+(`policy.audit_partitions`; the sealed prevention partition never for the global auditors).
+A record's access history, shown on the record itself, reads the general partition only.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.utils import timezone
 from safeguard import policy
 from safeguard.audit.actions import RecordType
 from safeguard.audit.models import AuditEvent
+from safeguard.audit.partitions import Partition
 from safeguard.policy import Action, Actor
 
 # Records whose ids are UUIDs may be found by the start of the id (at least this long); the
@@ -37,6 +43,7 @@ def is_whole_id(object_type: str, value: str) -> bool:
 class AuditFilter:
     username: str = ""
     action: str = ""
+    kind: str = ""
     outcome: str = ""
     person: str = ""
     record_type: str = ""
@@ -78,6 +85,8 @@ def event_list(*, actor: Actor, filters: AuditFilter) -> QuerySet[AuditEvent]:
         events = events.filter(username__iexact=filters.username)
     if filters.action:
         events = events.filter(action=filters.action)
+    if filters.kind:
+        events = events.filter(kind=filters.kind)
     if filters.outcome:
         events = events.filter(outcome=filters.outcome)
     if filters.person:
@@ -104,9 +113,8 @@ def event_batches(events: QuerySet[AuditEvent], size: int = 2000) -> Iterator[li
 
 
 def access_history(*, object_type: str, object_id: str, limit: int = 20) -> list[AuditEvent]:
-    """Who accessed this record: for display on the record itself to those who may see it."""
-    return list(
-        AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("-id")[
-            :limit
-        ]
-    )
+    """Who accessed this record: for display on the record itself to those who may see it. Never
+    an event of a sealed partition (the prevention service holds no persons, and its events stay
+    with its own auditors whatever they name)."""
+    events = AuditEvent.objects.filter(object_type=object_type, object_id=object_id, partition=Partition.GENERAL)
+    return list(events.order_by("-id")[:limit])

@@ -15,22 +15,30 @@ from safeguard.audit.actions import AuditAction, RecordType, action_label, recor
 from safeguard.audit.chain import canonical_details, time_text
 from safeguard.audit.forms import AuditFilterForm
 from safeguard.audit.models import AuditEvent
-from safeguard.audit.services import record_event
+from safeguard.audit.partitions import SEALED
+from safeguard.audit.services import record_aggregate, record_event
 from safeguard.core.decorators import actor_required
-from safeguard.policy import Action, Actor
+from safeguard.policy import Action, Actor, audit_partitions
 
 PAGE_SIZE = 50
 EXPORT_COLUMNS = (
     "Event", "Time (UTC)", "Username", "User id", "Agency", "Role", "Action", "Action name",
-    "Record type", "Record id", "Outcome", "Reason", "Endpoint", "Details", "Key id", "Hash",
+    "Record type", "Record id", "Outcome", "Reason", "Endpoint", "Details", "Key id", "Hash", "Kind",
 )
 # A spreadsheet reads a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _filters(request: HttpRequest) -> tuple[AuditFilterForm, selectors.AuditFilter | None]:
+def _own_partition(actor: Actor) -> str | None:
+    """Where an auditor's own searches and exports are recorded: the sealed partition they read,
+    if they read one (their filters can name its records), else the general one."""
+    sealed = sorted(audit_partitions(actor) & SEALED)
+    return sealed[0] if sealed else None
+
+
+def _filters(request: HttpRequest, actor: Actor) -> tuple[AuditFilterForm, selectors.AuditFilter | None]:
     """The form, and the filters when they are valid (None when they are not)."""
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, readable=audit_partitions(actor))
     if not form.is_bound:
         return form, selectors.AuditFilter()
     if not form.is_valid():
@@ -41,7 +49,7 @@ def _filters(request: HttpRequest) -> tuple[AuditFilterForm, selectors.AuditFilt
 @actor_required(Action.AUDIT_VIEW)
 def event_list(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor  # type: ignore[attr-defined]
-    form, filters = _filters(request)
+    form, filters = _filters(request, actor)
     page: list[AuditEvent] = []
     has_older = False
     before = request.GET.get("before", "")
@@ -55,7 +63,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         page, has_older = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
         record_event(
             action=AuditAction.AUDIT_SEARCH, actor=actor, object_type=RecordType.AUDIT_LOG,
-            details=filters.given(),
+            details=filters.given(), partition=_own_partition(actor),
         )
     query = request.GET.copy()
     query.pop("before", None)
@@ -69,6 +77,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "is_first_page": not before.isdigit(),
             "query": query.urlencode(),
             "can_export": filters is not None,
+            "sealed": _own_partition(actor) is not None,
         },
     )
 
@@ -84,6 +93,7 @@ def _export_row(event: AuditEvent) -> list[str]:
         event.role, action_label(event.action), event.action, record_label(event.object_type),
         event.object_id, event.get_outcome_display(), event.justification, event.endpoint,
         canonical_details(event.details) if event.details else "", event.key_id, event.hash,
+        event.get_kind_display(),
     )
     return [_cell(v) for v in values]
 
@@ -97,10 +107,10 @@ class _Line:
 
 @actor_required(Action.AUDIT_VIEW)
 def export(request: HttpRequest) -> HttpResponseBase:
-    """The filtered events as CSV, streamed newest first; one `audit.export` event records the
-    filters and how many rows were sent (and whether the download completed)."""
+    """The filtered events as CSV, streamed newest first; one `audit.export` aggregate event records
+    the filters and how many rows were sent (and whether the download completed)."""
     actor: Actor = request.actor  # type: ignore[attr-defined]
-    _, filters = _filters(request)
+    _, filters = _filters(request, actor)
     if filters is None:
         return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
     events = selectors.event_list(actor=actor, filters=filters)
@@ -115,9 +125,10 @@ def export(request: HttpRequest) -> HttpResponseBase:
                 sent += len(batch)
             complete = True
         finally:
-            record_event(
+            record_aggregate(
                 action=AuditAction.AUDIT_EXPORT, actor=actor, object_type=RecordType.AUDIT_LOG,
-                details={"filters": filters.given(), "rows": sent, "complete": complete},
+                description={"filters": filters.given(), "rows": sent, "complete": complete},
+                partition=_own_partition(actor),
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

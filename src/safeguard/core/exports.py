@@ -10,8 +10,9 @@ sequence of rows), the columns, and the filters the user applied:
   zip that can only be finished at the end, so it is written with xlsxwriter's constant-memory mode
   to a temporary file and sent from there: memory stays flat, and its lower limit keeps the wait
   short.
-- Audited: one `list.export` event per download (who, which list, format, filters, row count),
-  written before the first row is sent: an aggregate record, never one event or id per row.
+- Audited: one `list.export` event of the "aggregate" kind per download (who, which list, format,
+  filters, row count; `audit.services.record_aggregate`), written before the first row is sent:
+  never one event or id per row.
 - Formula-safe: a text cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
   leading apostrophe, so a spreadsheet shows it as text instead of running it. Numbers, dates and
   booleans are written as such (they cannot hold a formula).
@@ -35,7 +36,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from safeguard.audit.models import Outcome
-from safeguard.audit.services import record_event
+from safeguard.audit.partitions import claimed_by
+from safeguard.audit.services import record_aggregate
 from safeguard.policy import Actor
 
 T = TypeVar("T")
@@ -167,16 +169,21 @@ def export_response(request: HttpRequest, *, actor: Actor, export: ExportList[T]
     limit = row_limit(fmt)
     count = _count_upto(export.rows, limit)
     details: dict[str, Any] = {"list": export.name, "format": fmt, "filters": dict(export.filters or {})}
+    # A sealed app's list (its name starts with the app, e.g. "prevention.contacts") is audited in
+    # its sealed partition even when the rows name no record type.
+    partition = claimed_by(export.name)
     if count > limit:
-        record_event(
+        record_aggregate(
             action=EXPORT_ACTION, actor=actor, object_type=export.object_type, outcome=Outcome.FAILURE,
-            details={**details, "rows": f"more than {limit}"},
+            description={**details, "rows": f"more than {limit}"}, partition=partition,
         )
         larger = [f.upper() for f in FORMATS if row_limit(f) > limit]
         context = {"limit": limit, "fmt": fmt.upper(), "larger": larger[0] if larger else "", "list_url": export.list_url}
         return render(request, "core/export_refused.html", context, status=422)
     details["rows"] = count
-    record_event(action=EXPORT_ACTION, actor=actor, object_type=export.object_type, details=details)
+    record_aggregate(
+        action=EXPORT_ACTION, actor=actor, object_type=export.object_type, description=details, partition=partition
+    )
     rows = _iterate(export.rows, limit)
     filename = f"{export.filename}-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":

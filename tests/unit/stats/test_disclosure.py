@@ -15,7 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from safeguard.stats.disclosure import HIDDEN_TEXT, Rules, hidden_grid, protect_counts, protect_table, round_to
+from safeguard.stats.disclosure import (
+    HIDDEN_TEXT,
+    Rules,
+    hidden_grid,
+    protect_counts,
+    protect_table,
+    round_to,
+)
 
 
 def _with_margins(counts: list[list[int]]) -> list[list[int]]:
@@ -26,8 +33,12 @@ def _with_margins(counts: list[list[int]]) -> list[list[int]]:
 
 def feasible_range(counts: list[list[int]], rules: Rules, target: tuple[int, int]) -> tuple[float, float]:
     """What an attacker can learn about one hidden entry from the published table."""
-    table = protect_table(counts, row_labels=[str(i) for i in range(len(counts))],
-                          column_labels=[str(j) for j in range(len(counts[0]))], rules=rules)
+    table = protect_table(
+        counts,
+        row_labels=[str(i) for i in range(len(counts))],
+        column_labels=[str(j) for j in range(len(counts[0]))],
+        rules=rules,
+    )
     n_rows, n_cols = len(counts), len(counts[0])
     published: dict[tuple[int, int], int | None] = {}
     for r in range(n_rows):
@@ -43,9 +54,17 @@ def feasible_range(counts: list[list[int]], rules: Rules, target: tuple[int, int
     def row_of(entry: tuple[int, int]) -> np.ndarray:
         r, c = entry
         vec = np.zeros(len(index))
-        cells = [(r, c)] if r < n_rows and c < n_cols else (
-            [(r, j) for j in range(n_cols)] if r < n_rows else
-            [(i, c) for i in range(n_rows)] if c < n_cols else list(index))
+        cells = (
+            [(r, c)]
+            if r < n_rows and c < n_cols
+            else (
+                [(r, j) for j in range(n_cols)]
+                if r < n_rows
+                else [(i, c) for i in range(n_rows)]
+                if c < n_cols
+                else list(index)
+            )
+        )
         for cell in cells:
             vec[index[cell]] = 1
         return vec
@@ -71,9 +90,16 @@ def feasible_range(counts: list[list[int]], rules: Rules, target: tuple[int, int
 
 
 def assert_nothing_recoverable(counts: list[list[int]], rules: Rules) -> None:
-    table = protect_table(counts, row_labels=[str(i) for i in range(len(counts))],
-                          column_labels=[str(j) for j in range(len(counts[0]))], rules=rules)
-    hidden = [[f.hidden for f in row] + [total.hidden] for row, total in zip(table.cells, table.row_totals, strict=True)]
+    table = protect_table(
+        counts,
+        row_labels=[str(i) for i in range(len(counts))],
+        column_labels=[str(j) for j in range(len(counts[0]))],
+        rules=rules,
+    )
+    hidden = [
+        [f.hidden for f in row] + [total.hidden]
+        for row, total in zip(table.cells, table.row_totals, strict=True)
+    ]
     hidden.append([f.hidden for f in table.column_totals] + [table.total.hidden])
     values = _with_margins(counts)
     for r, row in enumerate(hidden):
@@ -117,7 +143,9 @@ def test_zero_is_shown_unless_the_rules_say_it_discloses():
 
 
 def test_nothing_small_means_nothing_hidden():
-    table = protect_table([[10, 20], [30, 40]], row_labels=["a", "b"], column_labels=["x", "y"], rules=Rules(round_to=1))
+    table = protect_table(
+        [[10, 20], [30, 40]], row_labels=["a", "b"], column_labels=["x", "y"], rules=Rules(round_to=1)
+    )
     assert table.hidden_count() == 0
     assert [[f.value for f in row] for row in table.cells] == [[10, 20], [30, 40]]
 
@@ -129,7 +157,7 @@ def test_rounding_halves_go_up():
 
 @pytest.mark.parametrize("bad", [[[1, -2]], [[1.5, 2]], [[True, 2]], [[1, 2], [3]]])
 def test_bad_counts_are_refused(bad):
-    with pytest.raises(ValueError, match="counts|row"):
+    with pytest.raises(ValueError, match=r"counts|row"):
         hidden_grid(bad, Rules())
 
 
@@ -137,7 +165,9 @@ def test_bad_counts_are_refused(bad):
 @given(
     st.integers(min_value=1, max_value=4).flatmap(
         lambda cols: st.lists(
-            st.lists(st.integers(min_value=0, max_value=60), min_size=cols, max_size=cols), min_size=1, max_size=4
+            st.lists(st.integers(min_value=0, max_value=60), min_size=cols, max_size=cols),
+            min_size=1,
+            max_size=4,
         )
     ),
     st.sampled_from([0, 5]),
