@@ -12,7 +12,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from safeguard.instruments import registry
 from tests.conftest import ROLES, sign_in
-from tests.security import matrix_accounts, matrix_assessments, matrix_courts, matrix_jobs, matrix_platform
+from tests.security import (
+    matrix_accounts,
+    matrix_alerts,
+    matrix_assessments,
+    matrix_courts,
+    matrix_jobs,
+    matrix_platform,
+)
 from tests.security.matrix_common import (
     ALL,
     CALCULATORS,
@@ -68,6 +75,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     **matrix_courts.ROWS,
     **matrix_platform.ROWS,
     **matrix_jobs.ROWS,
+    **matrix_alerts.ROWS,
 }
 
 
