@@ -24,6 +24,7 @@ from safeguard.core.due import DueItem, DueProvider, DueQuery, describe_due
 from safeguard.people.ports import persons_visible_to
 from safeguard.policy import Action
 from tests.conftest import ROLES, sign_in
+from tests.integration.test_due_reassessments import more_people_assessed
 from tests.integration.test_plain_words import developer_words, visible_text
 
 VISIT = "test.visit"
@@ -314,8 +315,9 @@ def test_team_view_groups_by_owner_most_overdue_first_with_their_acknowledgement
     text = page_of(client, "alerts:team", owner=world.users["prob_prac"].pk)
     assert "Pat Testington's items, most overdue first" not in text  # the member list's name is used
     assert "Prob_Prac's items, most overdue first" in text and "Plan review" not in text
-    assert text.count("not acknowledged") == 2
-    for wrong in (world.users["police_prac"].pk, "abc"):
+    assert text.count("Not acknowledged") == 2 and "Acknowledged on" in text
+    assert "Everyone's items, most overdue first" in page_of(client, "alerts:team", owner="everyone")
+    for wrong in (world.users["police_prac"].pk, "abc", ""):
         text = page_of(client, "alerts:team", owner=wrong)
         assert "There is a problem" in text and "Choose someone from your team, or everyone" in text
         assert "Everyone's items, most overdue first" in text
@@ -331,24 +333,6 @@ def _queries(client, url: str, method: str = "get", data: dict | None = None) ->
     return len(captured)
 
 
-def _reassessments(world, start: int, stop: int) -> None:
-    from safeguard.assessments import services
-    from safeguard.instruments import registry
-    from safeguard.people.models import Person, PersonAgencyLink
-
-    for index in range(start, stop):
-        person = Person.objects.create(
-            reference=f"PDUE{index:04d}", given_name="Testy", family_name=f"Testington{index}",
-            date_of_birth=date(1980, 1, 1), owner_agency=world.agencies["probation"],
-        )
-        PersonAgencyLink.objects.create(person=person, agency=world.agencies["probation"], basis="owner",
-                                        started_on=date(2025, 1, 1))
-        services.assessment_record(
-            actor=world.actor("prob_prac"), person=person, instrument_id="stable-2007",
-            inputs=registry.example_input("stable-2007"), assessment_date=today() - timedelta(days=200 + index),
-        )
-
-
 @pytest.mark.parametrize(
     ("who", "name"), [("prob_prac", "core:dashboard"), ("prob_prac", "alerts:list"), ("prob_sup", "alerts:team")]
 )
@@ -357,7 +341,7 @@ def test_query_counts_do_not_grow_with_the_number_of_items(world, client, who, n
     sign_in(client, world.users[who])
     counts = []
     for start, stop in ((0, 3), (3, 30)):
-        _reassessments(world, start, stop)
+        more_people_assessed(world, start, stop)
         counts.append(_queries(client, reverse(name)))
     assert counts[0] == counts[1], counts
     if name == "alerts:list":

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from safeguard.assessments import due as reassessment_due
 from safeguard.assessments import services
+from safeguard.assessments.models import Assessment
 from safeguard.core import due
 from safeguard.core.due import DueQuery
 from safeguard.instruments import registry
@@ -135,7 +136,8 @@ def test_team_items_by_owner_most_urgent_first_and_bounded(world):
     assert items(world, who="prob_sup", team=True, limit=0) == []
 
 
-def _more_people(world, start, stop):
+def more_people_assessed(world, start, stop):
+    """Probation persons PMORE<start>… to <stop>, each with a STABLE-2007 by prob_prac now overdue."""
     from safeguard.people.models import Person, PersonAgencyLink
 
     for index in range(start, stop):
@@ -156,10 +158,40 @@ def _more_people(world, start, stop):
 def test_one_query_whatever_the_number_of_assessments(world, team):
     counts = []
     for start, stop in ((0, 3), (3, 30)):
-        _more_people(world, start, stop)
+        more_people_assessed(world, start, stop)
         who = "prob_sup" if team else "prob_prac"
         with CaptureQueriesContext(connection) as captured:
             found = items(world, who=who, team=team)
         counts.append((len(found), len(captured)))
     assert [c[0] for c in counts] == [3, 30]
     assert counts[0][1] == counts[1][1] == 1
+
+
+def test_the_due_date_index_follows_the_services_and_its_migration_fills_the_same(world):
+    import importlib
+
+    from safeguard.assessments.models import ReassessmentDue
+
+    def index():
+        return sorted(ReassessmentDue.objects.values_list(
+            "person__reference", "instrument_id", "assessment_id", "agency_id", "assessed_by_id", "due_on"))
+
+    first = record(world)
+    record(world, person="police", day=date(2025, 10, 1))
+    record(world, instrument_id="static-99r")  # no interval: no row
+    assert [(r[0], r[5]) for r in index()] == [("PTEST001", DUE), ("PTEST002", date(2026, 4, 1))]
+    corrected = services.assessment_correct(
+        actor=world.actor("prob_sup"), assessment=first, inputs=registry.example_input(STABLE), reason="Recoded"
+    )
+    assert ReassessmentDue.objects.get(person=world.persons["probation"]).assessment_id == corrected.pk
+    police = record(world, who="police_prac", person="police", day=date(2026, 3, 1))
+    row = ReassessmentDue.objects.get(person=world.persons["police"])
+    assert (row.assessment_id, row.agency_id, row.due_on) == (police.pk, world.agencies["police"].pk, date(2026, 9, 1))
+    record(world, person="police", day=date(2025, 12, 1))  # an older one recorded late changes nothing
+    assert ReassessmentDue.objects.get(person=world.persons["police"]).assessment_id == police.pk
+
+    kept = index()
+    ReassessmentDue.objects.all().delete()
+    migration = importlib.import_module("safeguard.assessments.migrations.0002_reassessment_due")
+    migration.fill(Assessment, ReassessmentDue)
+    assert index() == kept

@@ -34,19 +34,20 @@ class AcknowledgeForm(forms.Form):
 
 
 class TeamFilterForm(forms.Form):
-    owner = forms.TypedChoiceField(
+    EVERYONE = "everyone"
+
+    owner = forms.ChoiceField(
         label="Whose items",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": "Choose someone from your team, or everyone"},
+        error_messages={
+            "required": "Choose someone from your team, or everyone",
+            "invalid_choice": "Choose someone from your team, or everyone",
+        },
     )
 
     def __init__(self, *args: Any, members: Sequence[TeamMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._members = {member.user_id: member for member in members}
-        self.fields["owner"].choices = [("", "Everyone"), *((str(m.user_id), m.name) for m in members)]  # type: ignore[attr-defined]
+        self._members = {str(member.user_id): member for member in members}
+        self.fields["owner"].choices = [(self.EVERYONE, "Everyone"), *((str(m.user_id), m.name) for m in members)]  # type: ignore[attr-defined]
 
     def member(self) -> TeamMember | None:
-        owner = self.cleaned_data.get("owner")
-        return self._members.get(owner) if owner is not None else None
+        return self._members.get(self.cleaned_data.get("owner", self.EVERYONE))

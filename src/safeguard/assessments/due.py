@@ -2,16 +2,17 @@
 
 An instrument with a reassessment interval (STABLE-2007: every 6 months) gives each completed
 assessment a due date. The obligation is the latest current assessment's, per person and
-instrument: a newer assessment (or one with a later due date) replaces it, a correction keeps it.
+instrument: a later assessment (by anyone) replaces it, a correction takes its place.
 It belongs to the agency that completed that assessment, and within it to the practitioner who did
 (Safeguard has no caseload allocation yet, so the assessor is the owner); the supervisor's team view
 shows every practitioner's, including those of people who have since left. Items appear from
 `DUE_WITHIN_DAYS` before the date; an overdue one stays until a new assessment is completed or the
 agency's link to the person ends.
 
-One query per call, whatever the number of assessments: the latest-per-instrument test is a
-correlated NOT EXISTS, the person's visibility a semi-join through `people.ports`, and the result
-is cut to the query's limit in the database.
+One query per call, whatever the number of assessments: the services keep one `ReassessmentDue`
+row per person and instrument (the latest assessment's date) in the assessment's own transaction,
+so the query walks the agency's (or the assessor's) due-date index from the oldest date and stops
+at the limit; the person's visibility is a correlated EXISTS through `people.ports`.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from django.urls import reverse
 
 from safeguard import policy
 from safeguard.assessments.feeds import instrument_label
-from safeguard.assessments.models import Assessment
+from safeguard.assessments.models import ReassessmentDue
 from safeguard.core.due import DueItem, DueProvider, DueQuery
 from safeguard.core.wording import date_words
 from safeguard.instruments import registry
-from safeguard.people.ports import visible_person_filter
+from safeguard.people.ports import persons_visible_to
 from safeguard.policy import Action
 
 KIND = "assessments.reassessment"
@@ -52,33 +53,29 @@ def reassessments_due(query: DueQuery) -> list[DueItem]:
     actor = query.actor
     if not policy.allows(actor, Action.ASSESSMENT_EDIT) or query.limit <= 0:
         return []
-    current = Assessment.objects.current()
-    newer = current.filter(
-        person=OuterRef("person"), instrument_id=OuterRef("instrument_id"),
-        reassessment_due__gt=OuterRef("reassessment_due"),
+    # Whether the agency may see the person, asked per row (a correlated EXISTS through the people
+    # port) rather than as a list of every person the agency holds, which would cost as much as
+    # the caseload on every call.
+    visible = persons_visible_to(actor).filter(pk=OuterRef("person_id"))
+    rows = ReassessmentDue.objects.filter(
+        Exists(visible), agency=actor.agency, due_on__lte=query.today + timedelta(days=DUE_WITHIN_DAYS)
     )
-    rows = current.filter(
-        visible_person_filter(actor),
-        agency=actor.agency,
-        reassessment_due__lte=query.today + timedelta(days=DUE_WITHIN_DAYS),
-    ).filter(~Exists(newer))
     if not query.team:
         rows = rows.filter(assessed_by=actor.user)
     elif query.owner_id is not None:
         rows = rows.filter(assessed_by_id=query.owner_id)
-    found = rows.order_by("reassessment_due", "person__reference", "instrument_id").values_list(
+    found = rows.order_by("due_on", "person__reference", "instrument_id").values_list(
         "person_id", "person__reference", "person__given_name", "person__family_name", "instrument_id",
-        "assessment_date", "reassessment_due", "assessed_by_id", "assessed_by__first_name",
+        "assessment_date", "due_on", "assessed_by_id", "assessed_by__first_name",
         "assessed_by__last_name", "assessed_by__username",
     )[: query.limit]
-    items = []
+    items: list[DueItem] = []
     for person_id, reference, given, family, instrument_id, done_on, due_on, owner_id, first, last, username in found:
-        if due_on is None or done_on is None:  # never: filtered on, and a completed row has its date
-            continue
+        key = f"{KIND}:{person_id}:{instrument_id}:{due_on.isoformat()}"
         label = instrument_label(instrument_id)
         items.append(
             DueItem(
-                key=f"{KIND}:{person_id}:{instrument_id}:{due_on.isoformat()}",
+                key=key,
                 kind=KIND,
                 title=f"{label} reassessment: {given} {family}",
                 reason=f"{label} is repeated {_interval_words(instrument_id)}; the last was on {date_words(done_on)}.",
