@@ -121,6 +121,19 @@ def test_a_failing_provider_is_named_and_the_others_still_answer(world, visits, 
     assert "Home visit: Testy PersonPTEST001" in text
 
 
+def test_a_provider_whose_query_fails_leaves_the_request_usable(world, visits):
+    def bad_query(query):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM alerts_no_such_table")
+        return []
+
+    due.register(DueProvider("test.bad", "Bad query", Action.PERSON_VIEW, bad_query))
+    visits.dates = {"PTEST001": today()}
+    report = due.collect(DueQuery(actor=world.actor("prob_prac"), today=today()))
+    assert report.failed == ["Bad query"] and len(report.items) == 1
+    assert Acknowledgement.objects.count() == 0  # the transaction still answers (PostgreSQL would refuse)
+
+
 # --- the dashboard panel and the menu ----------------------------------------------------------------
 
 

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
 
 from safeguard.core.wording import date_words
 
@@ -151,7 +154,10 @@ def collect(query: DueQuery, *, kinds: frozenset[str] | None = None) -> DueRepor
     failed: list[str] = []
     for provider in asked:
         try:
-            found = provider.provide(wider)
+            # Inside a caller's transaction, a savepoint keeps a provider's database error from
+            # breaking the rest of the request (PostgreSQL refuses every query after one).
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                found = provider.provide(wider)
         except Exception:
             logger.exception("due-item provider %s failed", provider.kind)
             failed.append(provider.label)
