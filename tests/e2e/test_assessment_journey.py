@@ -33,7 +33,7 @@ def test_probation_officer_completes_stable_2007_with_the_live_preview(live_serv
             inputs={**earlier, "sex_as_coping": coping, "impulsive_acts": coping},
         )
     sign_in(page, axe, live_server.url, "prob_prac")
-    due = page.get_by_test_id("assessments-due")
+    due = page.get_by_test_id("needs-attention")
     expect(due).to_contain_text("1 overdue")
     expect(due).to_contain_text(person.full_name)
     axe.check(page)
@@ -90,5 +90,5 @@ def test_probation_officer_completes_stable_2007_with_the_live_preview(live_serv
     expect(page.get_by_test_id("compare")).to_contain_text("STABLE-2007")
     axe.check(page)
     page.get_by_role("link", name="Dashboard").click()
-    expect(page.get_by_test_id("assessments-due")).to_contain_text("No reassessments are due")
+    expect(page.get_by_test_id("needs-attention")).to_contain_text("Nothing needs your attention now.")
     assert page.problems == []

@@ -230,31 +230,6 @@ def test_police_owned_person_needs_a_reason(world):
     assert AuditEvent.objects.get(action="assessment.view").justification == "Preparing the MAPPA meeting"
 
 
-def test_reassessments_due_for_the_agency_caseload(world):
-    today = timezone.localdate()
-    actor = world.actor("prob_prac")
-    due_soon = complete(world, assessment_date=today - timedelta(days=170))  # due in about 10 days
-    overdue = complete(world, person="police", assessment_date=today - timedelta(days=200))
-    replaced = complete(world, person="police", instrument_id="static-99r")  # no interval: never due
-    assert replaced.reassessment_due is None
-    due = selectors.reassessments_due(actor=actor, today=today)
-    assert {a.pk for a in due.rows} == {due_soon.pk, overdue.pk}
-    assert (due.count, due.overdue) == (2, 1)
-    assert due.rows[0] == overdue  # soonest first
-    assert AuditEvent.objects.filter(action="assessment.due").count() == 1
-
-    # A newer assessment replaces the due date; a corrected one counts through its correction.
-    newer = complete(world, assessment_date=today)
-    corrected = services.assessment_correct(actor=actor, assessment=overdue, inputs=stable_answers(), reason="Recoded")
-    due = selectors.reassessments_due(actor=actor, today=today)
-    assert [a.pk for a in due.rows] == [corrected.pk] and newer.reassessment_due > today + timedelta(days=30)
-
-    # Treatment sees only the probation person, whose assessment is no longer due; other agencies nothing.
-    assert selectors.reassessments_due(actor=world.actor("treat_prac"), today=today).count == 0
-    assert selectors.reassessments_due(actor=world.actor("analyst"), today=today).count == 0
-    assert selectors.reassessments_due(actor=world.actor("prob_prac"), today=today, within_days=0).count == 1
-
-
 def test_database_refuses_a_completed_row_without_its_snapshot(world):
     from django.db import IntegrityError, transaction
 

@@ -16,6 +16,7 @@ from safeguard.assessments.forms import initial_from, questions_for
 from safeguard.assessments.models import Assessment
 from safeguard.assessments.presentation import result_view
 from safeguard.audit.models import AuditEvent
+from safeguard.guidelines.dates import add_months
 from safeguard.instruments import registry
 from tests.conftest import sign_in
 from tests.form_data import typed
@@ -261,8 +262,10 @@ def test_dashboard_lists_reassessments_due(officer, world):
         inputs=registry.example_input(STABLE), assessment_date=timezone.localdate() - timedelta(days=200),
     )
     page = officer.get(reverse("core:dashboard")).content.decode()
-    panel = page.split('data-testid="assessments-due"')[1]
-    assert "1 due within 30 days" in panel and "overdue" in panel and "Testy PersonPTEST001" in panel
+    panel = page.split('data-testid="needs-attention"')[1]
+    assert "1 item waiting" in panel and "1 overdue" in panel and "STABLE-2007 reassessment: Testy PersonPTEST001" in panel
+    late = (timezone.localdate() - add_months(timezone.localdate() - timedelta(days=200), 6)).days
+    assert f"Overdue by {late} days" in panel
 
 
 def test_police_owned_person_asks_for_a_reason_first(officer, world):

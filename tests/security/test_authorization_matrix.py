@@ -14,6 +14,7 @@ from safeguard.instruments import registry
 from tests.conftest import ROLES, sign_in
 from tests.security import (
     matrix_accounts,
+    matrix_alerts,
     matrix_assessments,
     matrix_courts,
     matrix_insights,
@@ -76,6 +77,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     **matrix_platform.ROWS,
     **matrix_jobs.ROWS,
     **matrix_insights.ROWS,
+    **matrix_alerts.ROWS,
 }
 
 

@@ -19,7 +19,7 @@ from safeguard.policy import Action, Actor
 PROVIDER = "assessments.reassessments"
 
 
-def _instrument_label(instrument_id: str) -> str:
+def instrument_label(instrument_id: str) -> str:
     """The instrument's short name ("Static-99R", "STABLE-2007"): its name up to any explanation in
     brackets, which for some instruments spells out the kind of offence they are for."""
     try:
@@ -44,7 +44,7 @@ def reassessments_due(actor: Actor, window: Window) -> list[FeedEvent]:
         FeedEvent(
             uid=f"reassessment-{group['person__reference']}-{group['instrument_id']}@safeguard",
             start=group["due"],
-            summary=f"Reassessment due: {group['person__reference']} ({_instrument_label(group['instrument_id'])})",
+            summary=f"Reassessment due: {group['person__reference']} ({instrument_label(group['instrument_id'])})",
         )
         for group in groups
     ]

@@ -111,3 +111,34 @@ class Assessment(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == AssessmentStatus.DRAFT
+
+
+class ReassessmentDue(models.Model):
+    """When each person's instrument is next due: the latest completed assessment's reassessment date
+    (its correction's, once corrected), one row per person and instrument.
+
+    Written by the services in the same transaction as the assessment (`services._track_due`), so
+    due items (`assessments/due.py`) read one indexed row per obligation instead of working out,
+    from every assessment ever completed, which is the latest. An instrument without an interval,
+    or a latest assessment without a date, has no row.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    instrument_id = models.CharField(max_length=40)
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessment_date = models.DateField()
+    due_on = models.DateField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["person", "instrument_id"], name="reassessment_due_one_per_instrument"),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["agency", "due_on"], name="reassessment_due_agency"),
+            models.Index(fields=["assessed_by", "due_on"], name="reassessment_due_assessor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id} due {self.due_on} for {self.person_id}"

@@ -8,14 +8,12 @@ Events name the person (as the people app's writes do), so the person's access l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 from safeguard import policy
 from safeguard.assessments.choices import AssessmentStatus
@@ -27,8 +25,6 @@ from safeguard.people.models import Person
 from safeguard.policy import Action, Actor
 
 HISTORY_LIMIT = 200
-DUE_WITHIN_DAYS = 30
-DUE_SHOWN = 10
 
 
 def visible_assessments(*, actor: Actor, action: str = Action.ASSESSMENT_VIEW) -> AssessmentQuerySet:
@@ -174,52 +170,3 @@ def person_summary(*, actor: Actor | None, person: Person) -> PersonAssessments:
         drafts=[r for r in rows if r.is_draft],
         count=sum(1 for r in rows if r.is_completed),
     )
-
-
-@dataclass(frozen=True)
-class DueReassessments:
-    rows: list[Assessment]
-    count: int
-    overdue: int
-    within_days: int
-    today: date
-
-
-def reassessments_due(
-    *, actor: Actor, within_days: int = DUE_WITHIN_DAYS, today: date | None = None, shown: int = DUE_SHOWN
-) -> DueReassessments:
-    """Current assessments whose reassessment falls due within `within_days` (or is overdue).
-
-    Only the latest current assessment of each instrument for each person counts: a newer one
-    replaces the due date. Because an instrument's interval is fixed, the latest assessment has the
-    latest due date, so one grouped pass over the caseload finds them (no per-row subquery).
-    Persons come from the actor's agency's caseload (the policy's scope). Writes one
-    `assessment.due` event naming the rows shown, when any are shown.
-    """
-    day = today or timezone.localdate()
-    if not policy.allows(actor, Action.ASSESSMENT_VIEW):
-        return DueReassessments(rows=[], count=0, overdue=0, within_days=within_days, today=day)
-    current = visible_assessments(actor=actor).current().filter(reassessment_due__isnull=False)
-    groups = (
-        current.values("person_id", "instrument_id")
-        .annotate(due=Max("reassessment_due"))
-        .filter(due__lte=day + timedelta(days=within_days))
-        .order_by("due", "person_id", "instrument_id")
-    )
-    count = groups.count()
-    overdue = groups.filter(due__lt=day).count() if count else 0
-    wanted = list(groups[:shown]) if count else []
-    rows: list[Assessment] = []
-    if wanted:
-        match = Q()
-        for group in wanted:
-            match |= Q(person_id=group["person_id"], instrument_id=group["instrument_id"], reassessment_due=group["due"])
-        found: dict[tuple[Any, str], Assessment] = {}
-        for row in current.filter(match).select_related("person").order_by("-completed_at"):
-            found.setdefault((row.person_id, row.instrument_id), row)
-        rows = [found[key] for g in wanted if (key := (g["person_id"], g["instrument_id"])) in found]
-        record_event(
-            action="assessment.due", actor=actor, object_type="assessments.Assessment",
-            details={"shown": [str(a.pk) for a in rows], "count": count},
-        )
-    return DueReassessments(rows=rows, count=count, overdue=overdue, within_days=within_days, today=day)

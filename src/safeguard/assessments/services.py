@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safeguard.assessments.choices import AssessmentStatus
-from safeguard.assessments.models import Assessment
+from safeguard.assessments.models import Assessment, ReassessmentDue
 from safeguard.audit.services import record_event
 from safeguard.guidelines.dates import add_months
 from safeguard.instruments import registry
@@ -191,6 +191,33 @@ def _refuse_unless_draft(assessment: Assessment) -> None:
         )
 
 
+def _track_due(assessment: Assessment) -> None:
+    """Keep `ReassessmentDue` for this person and instrument in step with a newly completed
+    assessment or correction (in its transaction): the latest current one's date, or no row. The
+    person's row is locked first, so two assessments completed at once cannot both win."""
+    list(Person.objects.select_for_update().filter(pk=assessment.person_id).values_list("pk", flat=True))
+    latest = (
+        Assessment.objects.current()
+        .filter(person_id=assessment.person_id, instrument_id=assessment.instrument_id)
+        .order_by("-assessment_date", "-completed_at")
+        .first()
+    )
+    due_on = latest.reassessment_due if latest else None
+    done_on = latest.assessment_date if latest else None
+    assessor = latest.assessed_by_id if latest else None
+    if latest is None or due_on is None or done_on is None or assessor is None:
+        ReassessmentDue.objects.filter(person_id=assessment.person_id, instrument_id=assessment.instrument_id).delete()
+        return
+    ReassessmentDue.objects.update_or_create(
+        person_id=assessment.person_id,
+        instrument_id=assessment.instrument_id,
+        defaults={
+            "assessment": latest, "agency_id": latest.agency_id, "assessed_by_id": assessor,
+            "assessment_date": done_on, "due_on": due_on,
+        },
+    )
+
+
 def _locked(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().get(pk=assessment.pk)
 
@@ -249,6 +276,7 @@ def assessment_complete(
     _snapshot(assessment, actor=actor, inputs=answers, assessment_date=when)
     assessment.full_clean()
     assessment.save()
+    _track_due(assessment)
     record_event(
         action="assessment.complete", actor=actor, obj=assessment.person, justification=justification,
         details=_details(assessment, inputs_hash=assessment.inputs_hash, model_version=assessment.model_version),
@@ -274,6 +302,7 @@ def assessment_record(
     _snapshot(assessment, actor=actor, inputs=answers, assessment_date=when)
     assessment.full_clean()
     assessment.save()
+    _track_due(assessment)
     record_event(
         action="assessment.complete", actor=actor, obj=person, justification=justification,
         details=_details(assessment, inputs_hash=assessment.inputs_hash, model_version=assessment.model_version),
@@ -331,6 +360,7 @@ def assessment_correct(
         raise ValidationError(
             "This version has already been corrected: correct the latest version", code="superseded"
         ) from None
+    _track_due(correction)
     record_event(
         action="assessment.correct", actor=actor, obj=original.person, justification=justification,
         details=_details(

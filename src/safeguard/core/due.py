@@ -2,33 +2,47 @@
 page resolves it (a register to take, a referral waiting too long, a visit overdue, a notification
 due, a plan review, an order expiring).
 
-Due items are computed from the records, never typed by hand. Each app registers providers in its
+Due items are computed from the records when they are read, never typed by hand and never copied
+into a table of their own (docs/decisions/0016). Each app registers providers in its
 `AppConfig.ready()`; a provider answers for one actor, scoped by the policy like everything else,
-with a bounded number of queries and at most `limit` items, most urgent first. The dashboard's
-"needs attention" list, the alerts page and the supervisor's team view all read through
-`due_items()`.
+with a bounded number of queries (one or two, each with a LIMIT) and at most `limit` items, most
+urgent first. The dashboard's "needs attention" panel, the alerts page and the supervisor's team
+view (`safeguard.alerts`) all read through `collect()`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.db import connection, transaction
+
+from safeguard.core.wording import date_words
+
 if TYPE_CHECKING:
     from safeguard.policy import Actor
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class DueQuery:
     """What is asked of a provider: whose items (the actor's own, or their team's when
-    `team` is true and the actor supervises), as at `today`, and at most `limit` of them."""
+    `team` is true and the actor supervises), as at `today`, and at most `limit` of them.
+
+    `owner_id`, with `team`, narrows the team's items to one owner (a supervisor filtering by
+    practitioner); a provider should filter by it in its query, and the caller filters again.
+    """
 
     actor: Actor
     today: date
     limit: int = 50
     team: bool = False
+    owner_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -36,9 +50,10 @@ class DueItem:
     """One thing that needs doing.
 
     `key` is stable for the same obligation (kind, record and due date), so an acknowledgement
-    holds until the obligation changes. `title` and `reason` are plain words for the page;
-    `reference` is a record reference (never a name) so the item may leave the platform (a
-    calendar feed). `owner_id` is the user responsible, when there is one.
+    holds until the obligation changes. `title` and `reason` are plain words for the page (they may
+    name the person: pages are audited); `reference` is a record reference (never a name) so the
+    item may leave the platform (a calendar feed). `owner_id` is the user responsible, when there
+    is one, and `owner_name` their name as the team view shows it.
     """
 
     key: str
@@ -62,18 +77,36 @@ class DueItem:
             return "today"
         return "upcoming"
 
+    def when(self, today: date) -> str:
+        return describe_due(self.due_on, today)
+
+
+def describe_due(due_on: date, today: date) -> str:
+    """The due date in words: "Overdue by 3 days", "Due today", "Due 14 June 2026"."""
+    late = (today - due_on).days
+    if late > 0:
+        return f"Overdue by {late:,} day{'' if late == 1 else 's'}"
+    if late == 0:
+        return "Due today"
+    return f"Due {date_words(due_on)}"
+
 
 Provider = Callable[[DueQuery], list[DueItem]]
 
 
 @dataclass(frozen=True)
 class DueProvider:
-    """A named source of due items; `action` is the policy action an actor needs to be asked."""
+    """A named source of due items; `action` is the policy action an actor needs to be asked.
+
+    `label` names the kind of item in plain words ("Reassessment due"). `in_feed` puts the items in
+    the owner's calendar feed as "<label>: <reference>" (never the title, which may name a person).
+    """
 
     kind: str
     label: str
     action: str
     provide: Provider
+    in_feed: bool = False
 
 
 _PROVIDERS: dict[str, DueProvider] = {}
@@ -90,13 +123,53 @@ def providers() -> list[DueProvider]:
     return sorted(_PROVIDERS.values(), key=lambda p: p.kind)
 
 
-def due_items(query: DueQuery) -> list[DueItem]:
-    """Every provider's items for this actor, most urgent first (earliest due date), at most `limit`."""
+def providers_for(actor: Actor) -> list[DueProvider]:
+    """The providers this actor's role is asked (an empty list: due items mean nothing to this role)."""
     from safeguard import policy
 
-    items: list[DueItem] = []
-    for provider in providers():
-        if policy.allows(query.actor, provider.action):
-            items.extend(provider.provide(query))
-    items.sort(key=lambda item: (item.due_on, item.kind, item.key))
-    return items[: query.limit]
+    return [p for p in providers() if policy.allows(actor, p.action)]
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """What the providers said: the items (most urgent first, at most the query's limit), whether
+    they had more than that between them, and the labels of any provider that failed this time."""
+
+    items: list[DueItem]
+    more: bool = False
+    failed: list[str] = field(default_factory=list)
+    asked: list[DueProvider] = field(default_factory=list)
+
+
+def collect(query: DueQuery, *, kinds: frozenset[str] | None = None) -> DueReport:
+    """Every allowed provider's items for this query, most urgent first (earliest due date), at most
+    `limit`, one item per key. Each provider is asked for one more than the limit, so that `more`
+    says whether anything was left out. A provider that raises is logged and named in `failed`: one
+    app's fault must not hide every other app's deadlines."""
+    asked = [p for p in providers_for(query.actor) if kinds is None or p.kind in kinds]
+    wider = DueQuery(
+        actor=query.actor, today=query.today, limit=query.limit + 1, team=query.team, owner_id=query.owner_id
+    )
+    items: dict[str, DueItem] = {}
+    failed: list[str] = []
+    for provider in asked:
+        try:
+            # Inside a caller's transaction, a savepoint keeps a provider's database error from
+            # breaking the rest of the request (PostgreSQL refuses every query after one).
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                found = provider.provide(wider)
+        except Exception:
+            logger.exception("due-item provider %s failed", provider.kind)
+            failed.append(provider.label)
+            continue
+        for item in found[: wider.limit]:
+            if query.team and query.owner_id is not None and item.owner_id != query.owner_id:
+                continue
+            items.setdefault(item.key, item)
+    ordered = sorted(items.values(), key=lambda item: (item.due_on, item.kind, item.key))
+    return DueReport(items=ordered[: query.limit], more=len(ordered) > query.limit, failed=failed, asked=asked)
+
+
+def due_items(query: DueQuery) -> list[DueItem]:
+    """Every provider's items for this actor, most urgent first (earliest due date), at most `limit`."""
+    return collect(query).items

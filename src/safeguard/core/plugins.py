@@ -24,12 +24,15 @@ Context = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A menu item: shown when the actor's role grants `action`."""
+    """A menu item: shown when the actor's role grants `action` and, if given, `when(actor)` is true
+    (for an entry that means nothing to some roles the policy grants it to; it runs on every page,
+    so it must not query the database)."""
 
     label: str
     url_name: str
     action: str
     order: int = 100
+    when: Callable[[Actor], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def nav_entries(actor: Actor | None) -> list[NavEntry]:
     if actor is None:
         return []
     entries = sorted(_NAV.values(), key=lambda e: (e.order, e.label))
-    return [e for e in entries if policy.allows(actor, e.action)]
+    return [e for e in entries if policy.allows(actor, e.action) and (e.when is None or e.when(actor))]
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,6 @@ def dashboard_for(actor: Actor) -> dict[str, Any]:
         seen = list(dict.fromkeys(recent_ids))[:5]
         persons = {str(p.pk): p for p in visible_persons(actor=actor).filter(pk__in=seen)}
         panels["recent_persons"] = [persons[i] for i in seen if i in persons]
-    if policy.allows(actor, Action.ASSESSMENT_VIEW):
-        from safeguard.assessments.selectors import reassessments_due
-
-        panels["assessments_due"] = reassessments_due(actor=actor)
     if kind == AgencyKind.PREVENTION and role in (Role.PRACTITIONER, Role.SUPERVISOR):
         panels["template"] = "core/dashboards/prevention.html"
     if policy.allows(actor, Action.AUDIT_VIEW):

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "safeguard.jobs",
     "safeguard.workflows",
     "safeguard.insights",
+    "safeguard.alerts",
 ]
 
 MIDDLEWARE = [

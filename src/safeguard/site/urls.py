@@ -20,6 +20,7 @@ urlpatterns = [
     path("sentencing/", include("safeguard.courts.urls")),
     path("jobs/", include("safeguard.jobs.urls")),
     path("insights/", include("safeguard.insights.urls")),
+    path("alerts/", include("safeguard.alerts.urls")),
     path("api/v1/docs", api_docs, name="api-docs"),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
