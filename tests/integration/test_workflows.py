@@ -1,9 +1,11 @@
-"""Workflows on the programme referral of the spec: every transition against every role and state,
-reasons, history and audit in one transaction, the two-person rule, and the rendered diagram.
+"""The workflow engine on the programme referral of the spec (`safeguard.programmes.workflow`): every
+transition against every role and state, reasons, history and audit in one transaction, the
+two-person rule, and the rendered diagram.
 
-The record moved is a model of this test module (the programmes app does not exist yet); its table
-is created for the module and dropped after it. The policy grants for the referral actions are
-added for each test only: the programme team is the treatment provider, the referrer probation.
+The record moved is a model of this test module, so the engine is tested apart from the programmes
+app's own model; its table is created for the module and dropped after it. The grants of the
+referral actions are replaced for each test by a fixed set (the programme team is the treatment
+provider, the referrer probation); the app's real grants are tested in test_programmes_workflow.py.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from safeguard.workflows.forms import TransitionForm
 from safeguard.workflows.models import TransitionRecord
 from safeguard.workflows.services import TransitionRefused, apply_transition
 from tests.conftest import ROLES
-from tests.integration.workflow_referral import HOLD, PROGRESS, REFERRAL, RELEASE, SUBMIT, WITHDRAW
+from safeguard.programmes.workflow import HOLD, PROGRESS, REFERRAL, RELEASE, SUBMIT, WITHDRAW
 
 NOW = datetime(2026, 4, 14, 10, 0, tzinfo=UTC)
 
@@ -95,8 +97,11 @@ def _grant(monkeypatch, kind: str, roles: tuple[str, ...], actions: set[str]) ->
 
 @pytest.fixture
 def referral_policy(monkeypatch):
-    """What the programmes app's policy will grant: the team everything, the referrer its part.
-    A referral is reached by its provider and by the agency that referred it."""
+    """The team everything, the referrer its part; nobody else anything. A referral is reached by
+    its provider and by the agency that referred it."""
+    referral_actions = {SUBMIT, PROGRESS, HOLD, RELEASE, WITHDRAW}
+    for key in list(policy.GRANTS):
+        monkeypatch.setitem(policy.GRANTS, key, policy.GRANTS[key] - referral_actions)
     _grant(monkeypatch, "treatment", ("practitioner", "supervisor"), {PROGRESS, HOLD, RELEASE, WITHDRAW})
     _grant(monkeypatch, "probation", ("practitioner", "supervisor"), {SUBMIT, HOLD, RELEASE, WITHDRAW})
     monkeypatch.setitem(
@@ -161,7 +166,7 @@ def test_a_referral_of_another_agency_is_out_of_reach(db, world, referral_policy
     with pytest.raises(PermissionDenied):
         apply_transition(actor=world.actor("prob_prac"), workflow=REFERRAL, obj=referral, transition="hold",
                          reason_text="Synthetic test reason.", now=NOW)
-    denied = AuditEvent.objects.get(action="referral.transition")
+    denied = AuditEvent.objects.get(action="programmes.referral.transition")
     assert (denied.outcome, denied.user_id) == (Outcome.DENIED, world.users["prob_prac"].pk)
     # The provider's team reaches it.
     apply_transition(actor=world.actor("treat_prac"), workflow=REFERRAL, obj=referral, transition="hold",
@@ -196,7 +201,7 @@ def test_reasons_are_required_where_declared(db, world, referral_policy, transit
     referral.refresh_from_db()
     assert referral.state == state
     assert not TransitionRecord.objects.exists()
-    failure = AuditEvent.objects.get(action="referral.transition")
+    failure = AuditEvent.objects.get(action="programmes.referral.transition")
     assert (failure.outcome, failure.details["refused"]) == (Outcome.FAILURE, code)
 
 
@@ -246,7 +251,7 @@ def test_history_and_audit_are_written_with_the_change(db, world, referral_polic
         cursor.execute("SELECT reason_text FROM workflows_transitionrecord WHERE id = %s", [record.pk])
         stored = cursor.fetchone()[0]
     assert "parole" not in stored
-    event = AuditEvent.objects.get(action="referral.transition")
+    event = AuditEvent.objects.get(action="programmes.referral.transition")
     assert (event.outcome, event.object_type, event.object_id) == (
         Outcome.SUCCESS, "workflow_tests.SampleReferral", str(referral.pk)
     )
@@ -392,7 +397,7 @@ def test_the_diagram_shows_states_steps_roles_and_reasons_in_words(db, referral_
     assert "Treatment provider: Practitioner" in html and "Probation: Supervisor" in html
     assert "Administrative error; Motivation and behaviour" in html
     assert "Closed: no further steps." in html
-    assert "on_hold_submitted" not in html and "referral.withdraw" not in html  # no codes on screen
+    assert "on_hold_submitted" not in html and WITHDRAW not in html  # no codes on screen
     html = engines["django"].from_string("{% load workflows %}{% workflow_diagram wf %}").render({"wf": DECISION})
     assert "Someone other than the person who chose “Request”." in html
     assert "No role yet" in html  # tests.disclosure.* are granted to nobody in this test

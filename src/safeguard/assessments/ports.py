@@ -1,5 +1,6 @@
 """The assessments app's door for other feature apps: latest completed results for routing and
-risk levels (programme suitability, supervision plans, tiering, insights), never the answers."""
+risk levels (programme suitability, supervision plans, tiering, insights), never the answers; and
+recording a completed assessment through the app's own service (demo data, imports)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,17 @@ def latest_results(
             extra={k: v for k, v in result.items() if k in ("pathway", "need_level", "risk_level", "not_applicable_reason")},
         )
     return found
+
+
+def record_completed(
+    *, actor: Actor, person: Any, instrument_id: str, inputs: dict[str, Any], assessment_date: date | None = None,
+) -> str:
+    """Score and store a completed assessment of a person the actor may assess, exactly as the
+    assessments pages do (validated, versioned, audited); returns its id. Raises the service's
+    ValidationError (AnswersInvalid) for answers the instrument refuses."""
+    from safeguard.assessments.services import assessment_record
+
+    done = assessment_record(
+        actor=actor, person=person, instrument_id=instrument_id, inputs=inputs, assessment_date=assessment_date
+    )
+    return str(done.pk)
