@@ -20,13 +20,13 @@ from django.template import engines
 
 from safeguard import policy
 from safeguard.audit.models import AuditEvent, Outcome
+from safeguard.programmes.workflow import HOLD, PROGRESS, REFERRAL, RELEASE, SUBMIT, WITHDRAW
 from safeguard.workflows import selectors
 from safeguard.workflows.definitions import Reason, State, Transition, Workflow
 from safeguard.workflows.forms import TransitionForm
 from safeguard.workflows.models import TransitionRecord
 from safeguard.workflows.services import TransitionRefused, apply_transition
 from tests.conftest import ROLES
-from safeguard.programmes.workflow import HOLD, PROGRESS, REFERRAL, RELEASE, SUBMIT, WITHDRAW
 
 NOW = datetime(2026, 4, 14, 10, 0, tzinfo=UTC)
 
