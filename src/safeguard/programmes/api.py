@@ -365,8 +365,8 @@ class TransitionIn(In):
              summary="Move a referral on: a step of the workflow the spec declares (who may take each is in the diagram)")
 def referral_transition(request: HttpRequest, referral_id: int) -> Any:
     actor = _actor(request)
-    body = parse(request, TransitionIn)
     referral = selectors.referral_locate(actor=actor, pk=referral_id)
+    body = parse(request, TransitionIn)
     _justify(request, referral.person_id)
     justification_for(actor, referral.person)
     services.referral_transition(actor=actor, referral=referral, transition=body.transition, now=timezone.now(),

@@ -152,7 +152,7 @@ class GroupForm(forms.Form):
                                   help_text="Leave empty for the programme's largest group")
     partner_agency = forms.ModelChoiceField(
         label="Prevention centre (prevention course only)", required=False,
-        queryset=Agency.objects.filter(kind=AgencyKind.PREVENTION).order_by("name"), empty_label="None",
+        queryset=Agency.objects.filter(kind=AgencyKind.PREVENTION).order_by("name"), empty_label="Not a prevention course",
     )
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
