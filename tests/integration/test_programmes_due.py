@@ -218,8 +218,8 @@ def test_the_register_page_and_the_dashboard_do_not_grow_with_the_group(pw, clie
     first_small = small.sessions.order_by("day").first()
     first_big = big.sessions.order_by("day").first()
     _count(client, f"/programmes/sessions/{first_small.pk}/register/")  # warm caches (session, templates)
-    assert _count(client, f"/programmes/sessions/{first_small.pk}/register/") == _count(
-        client, f"/programmes/sessions/{first_big.pk}/register/")
+    small_count = _count(client, f"/programmes/sessions/{first_small.pk}/register/")
+    assert small_count > 5 and small_count == _count(client, f"/programmes/sessions/{first_big.pk}/register/")
 
 
 def test_the_dashboard_does_the_same_queries_for_3_and_30_referrals(pw, client):
@@ -233,4 +233,4 @@ def test_the_dashboard_does_the_same_queries_for_3_and_30_referrals(pw, client):
     pwm.members(pw, group, 9)
     for _ in range(9):
         pwm.referral(pw, state="awaiting_assessment")
-    assert _count(client, "/dashboard/") == few
+    assert few > 10 and _count(client, "/dashboard/") == few

@@ -11,7 +11,7 @@ import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import CharField, Count, F, Max, Min, Q
+from django.db.models import CharField, Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +21,9 @@ from safeguard.accounts.choices import Role
 from safeguard.assessments.ports import latest_results
 from safeguard.core.due import DueItem, DueQuery
 from safeguard.core.wording import date_words
+from safeguard.people.ports import visible_person_filter
 from safeguard.policy import Actor
-from safeguard.programmes.choices import ATTENDED, HomeworkStatus, MemberStatus, Outcome, SessionKind
+from safeguard.programmes.choices import HomeworkStatus, MemberStatus, Outcome, SessionKind
 from safeguard.programmes.conf import current as settings_now
 from safeguard.programmes.models import (
     Attendance,
@@ -55,14 +56,28 @@ def _user_name(user: Any) -> str:
 # --- Facilitator ----------------------------------------------------------------------------------
 
 
-def _homework_to_review(actor: Actor) -> Any:
-    return policy.scope(actor, A.SESSION_RUN, Homework.objects.all()).filter(status=HomeworkStatus.SUBMITTED)
+def _my_groups(actor: Actor) -> list[int]:
+    """The groups the actor facilitates in their agency (a handful: the panels start from them)."""
+    return list(
+        GroupFacilitator.objects.filter(user_id=actor.user.pk, group__provider_agency=actor.agency)
+        .order_by("-group_id").values_list("group_id", flat=True)[:100]
+    )
+
+
+def _my_homework(actor: Actor, status: str) -> Any:
+    """Homework of the groups the actor runs — the SESSION_RUN scope of a facilitator, read from the
+    groups outwards so that it costs what those groups hold, not what the agency holds."""
+    if not policy.allows(actor, A.SESSION_RUN):
+        return Homework.objects.none()
+    people = Q(member__person__isnull=True) | visible_person_filter(actor, "member__person")
+    members = GroupMember.objects.filter(group_id__in=_my_groups(actor)).values("pk")
+    return Homework.objects.filter(member_id__in=members, status=status).filter(people)
 
 
 def facilitator_panel(actor: Actor, now: datetime | None = None) -> dict[str, Any] | None:
     """Today's sessions, registers still to take and homework to review, for someone who runs groups."""
     now = now or timezone.now()
-    if not GroupFacilitator.objects.filter(user_id=actor.user.pk, group__provider_agency=actor.agency).exists():
+    if not _my_groups(actor):
         return None
     today = timezone.localdate(now)
     start, end = _day_bounds(today)
@@ -76,7 +91,7 @@ def facilitator_panel(actor: Actor, now: datetime | None = None) -> dict[str, An
     registers = [
         sf.session for sf in to_take.select_related("session", "session__group").order_by("starts_at")[:SHOWN]
     ]
-    homework = _homework_to_review(actor)
+    homework = _my_homework(actor, HomeworkStatus.SUBMITTED)
     review = list(homework.select_related("member", "member__person", "member__group").order_by("submitted_on", "pk")[:SHOWN])
     return {
         "today": today,
@@ -114,8 +129,9 @@ def manager_panel(actor: Actor, now: datetime | None = None) -> dict[str, Any] |
         .order_by("start_date", "pk")[:SHOWN]
     )
     attendance = (
-        Attendance.objects.filter(session__group__provider_agency=actor.agency, session__day__gte=today - timedelta(days=90))
-        .aggregate(total=Count("pk"), attended=Count("pk", filter=Q(outcome__in=ATTENDED)))
+        Session.objects.filter(group__provider_agency=actor.agency, day__gte=today - timedelta(days=90),
+                               register_taken_at__isnull=False)
+        .aggregate(total=Sum("recorded"), attended=Sum("attended"))
     )
     ended = referrals.filter(ended_on__gte=year_ago, started_on__isnull=False).aggregate(
         ended=Count("pk"), completed=Count("pk", filter=Q(state="programme_complete"))
@@ -124,7 +140,7 @@ def manager_panel(actor: Actor, now: datetime | None = None) -> dict[str, Any] |
     deselections = [
         {"reason": reason_words.get(row["reason_code"], "Other"), "n": row["n"]}
         for row in TransitionRecord.objects.filter(
-            workflow="programmes.referral", transition="deselect", occurred_at__date__gte=year_ago,
+            workflow="programmes.referral", transition="deselect", occurred_at__gte=_day_bounds(year_ago)[0],
             subject_type="programmes.Referral",
             subject_id__in=referrals.annotate(key=Cast("pk", CharField())).values("key"),
         ).values("reason_code").annotate(n=Count("pk")).order_by("-n")
@@ -156,7 +172,7 @@ def manager_panel(actor: Actor, now: datetime | None = None) -> dict[str, Any] |
     return {
         "waiting": waiting,
         "groups": groups,
-        "attendance_rate": round(100 * attendance["attended"] / total) if total else None,
+        "attendance_rate": round(100 * (attendance["attended"] or 0) / total) if total else None,
         "attendance_total": total,
         "completion_rate": round(100 * ended["completed"] / ended["ended"]) if ended["ended"] else None,
         "ended": ended["ended"],
@@ -250,9 +266,8 @@ def due_registers(query: DueQuery) -> list[DueItem]:
 def due_homework(query: DueQuery) -> list[DueItem]:
     """Homework past its due date and not handed in, in the groups the actor runs."""
     rows = (
-        policy.scope(query.actor, A.SESSION_RUN, Homework.objects.all())
-        .filter(status=HomeworkStatus.SET, due_on__lt=query.today,
-                member__status__in=(MemberStatus.ALLOCATED, MemberStatus.ACTIVE))
+        _my_homework(query.actor, HomeworkStatus.SET)
+        .filter(due_on__lt=query.today, member__status__in=(MemberStatus.ALLOCATED, MemberStatus.ACTIVE))
         .select_related("member", "member__person", "member__group").order_by("due_on", "pk")[: query.limit]
     )
     return [

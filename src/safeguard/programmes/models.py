@@ -325,6 +325,9 @@ class Session(models.Model):
     member = models.ForeignKey(GroupMember, on_delete=models.PROTECT, null=True, blank=True, related_name="own_sessions")
     register_taken_at = models.DateTimeField(null=True, blank=True)
     register_taken_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The register's totals, kept with it, so that rates add up sessions rather than every row.
+    recorded = models.PositiveSmallIntegerField(default=0)
+    attended = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering: ClassVar = ["day", "starts_at", "number", "id"]
@@ -369,7 +372,7 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField()
 
     class Meta:
-        constraints: ClassVar = [models.UniqueConstraint(fields=["session", "member"], name="programmes_attendance")]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["session", "member"], name="programmes_attendance_once")]
         indexes: ClassVar = [models.Index(fields=["member", "outcome"], name="programmes_attendance_member")]
 
     def __str__(self) -> str:
@@ -395,7 +398,8 @@ class Homework(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["member", "session", "title"], name="programmes_homework_once")
         ]
-        indexes: ClassVar = [models.Index(fields=["status", "due_on"], name="programmes_homework_due")]
+        # Read from a facilitator's groups outwards: their members, then each member's homework by status.
+        indexes: ClassVar = [models.Index(fields=["member", "status", "due_on"], name="programmes_homework_member")]
 
     def __str__(self) -> str:
         return self.title

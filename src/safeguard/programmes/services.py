@@ -889,7 +889,9 @@ def register_take(*, actor: Actor, session: Session, outcomes: Mapping[int, str]
             changed.append(row)
     Attendance.objects.bulk_create(created)
     Attendance.objects.bulk_update(changed, ["outcome", "recorded_by", "recorded_at"])
-    Session.objects.filter(pk=session.pk).update(register_taken_at=now, register_taken_by=actor.user)
+    attended = sum(1 for o in outcomes.values() if o in ATTENDED)
+    Session.objects.filter(pk=session.pk).update(register_taken_at=now, register_taken_by=actor.user,
+                                                 recorded=len(outcomes), attended=attended)
     session.register_taken_at, session.register_taken_by = now, actor.user
     homework_set = _set_homework(session, [m for m, o in outcomes.items() if o in ATTENDED], now)
     _refresh_status(session.group, timezone.localdate(now))
