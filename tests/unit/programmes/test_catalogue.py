@@ -108,3 +108,12 @@ def test_the_progress_domains_have_an_anchor_for_every_rating():
     for domain in domains.DOMAINS:
         assert set(domain.anchors) == set(domains.SCALE) == {1, 2, 3, 4}
         assert len(set(domain.anchors.values())) == 4
+
+
+def test_the_docs_show_every_anchor_as_the_code_has_it():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "programmes.md").read_text(encoding="utf-8")
+    for domain in domains.DOMAINS:
+        for anchor in domain.anchors.values():
+            assert anchor in docs, anchor
