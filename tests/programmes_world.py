@@ -36,6 +36,41 @@ PATHS = {
 }
 
 
+# The spec's referral table (specs/programmes.md), written out by hand for the tests to check the
+# declaration against: (from state, step) -> (to state, who may take it: the referrer, the programme
+# team, or both).
+SPEC_STEPS: dict[tuple[str, str], tuple[str, str]] = {
+    ("draft", "submit"): ("submitted", "referrer"),
+    ("submitted", "accept"): ("awaiting_assessment", "team"),
+    ("submitted", "not_eligible"): ("not_eligible", "team"),
+    ("submitted", "hold"): ("on_hold_submitted", "both"),
+    ("submitted", "withdraw"): ("withdrawn", "both"),
+    ("awaiting_assessment", "start_assessment"): ("assessment_started", "team"),
+    ("awaiting_assessment", "hold"): ("on_hold_awaiting_assessment", "both"),
+    ("awaiting_assessment", "withdraw"): ("withdrawn", "both"),
+    ("assessment_started", "mark_suitable"): ("assessed_suitable", "team"),
+    ("assessment_started", "mark_not_ready"): ("suitable_not_ready", "team"),
+    ("assessment_started", "not_suitable"): ("not_suitable", "team"),
+    ("assessment_started", "hold"): ("on_hold_assessment_started", "both"),
+    ("assessment_started", "withdraw"): ("withdrawn", "both"),
+    ("assessed_suitable", "start_programme"): ("on_programme", "team"),
+    ("assessed_suitable", "mark_not_ready"): ("suitable_not_ready", "team"),
+    ("assessed_suitable", "withdraw"): ("withdrawn", "both"),
+    ("suitable_not_ready", "mark_suitable"): ("assessed_suitable", "team"),
+    ("suitable_not_ready", "withdraw"): ("withdrawn", "both"),
+    ("on_programme", "complete"): ("programme_complete", "team"),
+    ("on_programme", "deselect"): ("deselected", "team"),
+    ("on_programme", "mark_suitable"): ("assessed_suitable", "team"),
+    ("on_programme", "mark_not_ready"): ("suitable_not_ready", "team"),
+    ("on_hold_submitted", "release"): ("submitted", "both"),
+    ("on_hold_submitted", "withdraw"): ("withdrawn", "both"),
+    ("on_hold_awaiting_assessment", "release"): ("awaiting_assessment", "both"),
+    ("on_hold_awaiting_assessment", "withdraw"): ("withdrawn", "both"),
+    ("on_hold_assessment_started", "release"): ("assessment_started", "both"),
+    ("on_hold_assessment_started", "withdraw"): ("withdrawn", "both"),
+}
+
+
 @dataclass
 class ProgrammeWorld:
     world: Any

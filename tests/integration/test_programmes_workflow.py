@@ -24,36 +24,9 @@ REFERRER = {"prob_prac", "prob_sup"}  # staff of the referring probation service
 BOTH = TEAM | REFERRER
 EVERYONE = sorted({*ROLES, *pwm.EXTRA_ROLES})
 
-# The spec's table, written out by hand: (from state, step) -> (to state, who may take it).
+# The spec's table (tests/programmes_world.py), with this test's people in each party.
 ALLOWED: dict[tuple[str, str], tuple[str, set[str]]] = {
-    ("draft", "submit"): ("submitted", REFERRER),
-    ("submitted", "accept"): ("awaiting_assessment", TEAM),
-    ("submitted", "not_eligible"): ("not_eligible", TEAM),
-    ("submitted", "hold"): ("on_hold_submitted", BOTH),
-    ("submitted", "withdraw"): ("withdrawn", BOTH),
-    ("awaiting_assessment", "start_assessment"): ("assessment_started", TEAM),
-    ("awaiting_assessment", "hold"): ("on_hold_awaiting_assessment", BOTH),
-    ("awaiting_assessment", "withdraw"): ("withdrawn", BOTH),
-    ("assessment_started", "mark_suitable"): ("assessed_suitable", TEAM),
-    ("assessment_started", "mark_not_ready"): ("suitable_not_ready", TEAM),
-    ("assessment_started", "not_suitable"): ("not_suitable", TEAM),
-    ("assessment_started", "hold"): ("on_hold_assessment_started", BOTH),
-    ("assessment_started", "withdraw"): ("withdrawn", BOTH),
-    ("assessed_suitable", "start_programme"): ("on_programme", TEAM),
-    ("assessed_suitable", "mark_not_ready"): ("suitable_not_ready", TEAM),
-    ("assessed_suitable", "withdraw"): ("withdrawn", BOTH),
-    ("suitable_not_ready", "mark_suitable"): ("assessed_suitable", TEAM),
-    ("suitable_not_ready", "withdraw"): ("withdrawn", BOTH),
-    ("on_programme", "complete"): ("programme_complete", TEAM),
-    ("on_programme", "deselect"): ("deselected", TEAM),
-    ("on_programme", "mark_suitable"): ("assessed_suitable", TEAM),
-    ("on_programme", "mark_not_ready"): ("suitable_not_ready", TEAM),
-    ("on_hold_submitted", "release"): ("submitted", BOTH),
-    ("on_hold_submitted", "withdraw"): ("withdrawn", BOTH),
-    ("on_hold_awaiting_assessment", "release"): ("awaiting_assessment", BOTH),
-    ("on_hold_awaiting_assessment", "withdraw"): ("withdrawn", BOTH),
-    ("on_hold_assessment_started", "release"): ("assessment_started", BOTH),
-    ("on_hold_assessment_started", "withdraw"): ("withdrawn", BOTH),
+    key: (target, {"team": TEAM, "referrer": REFERRER, "both": BOTH}[who]) for key, (target, who) in pwm.SPEC_STEPS.items()
 }
 # Who holds each action at all (the grants in policies.py): the referrers' and providers' staff.
 HOLDERS = {
