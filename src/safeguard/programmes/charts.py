@@ -13,6 +13,7 @@ from safeguard.programmes.domains import DOMAINS, SCALE
 
 WIDTH, HEIGHT = 260, 130
 LEFT, RIGHT, TOP, BOTTOM = 34, 12, 10, 30
+PAD = 14  # between the axis labels and the first and last module
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def progress_chart(reviews: Sequence[Any], template: ProgrammeTemplate) -> Progr
     def x_of(module: int) -> float:
         if count <= 1:
             return (LEFT + WIDTH - RIGHT) / 2
-        return LEFT + (module - 1) / (count - 1) * ((WIDTH - RIGHT) - LEFT)
+        return LEFT + PAD + (module - 1) / (count - 1) * ((WIDTH - RIGHT - PAD) - (LEFT + PAD))
 
     charts = []
     for domain in DOMAINS:

@@ -93,7 +93,7 @@ ATTENDED = (Outcome.ATTENDED_COMPLIED, Outcome.ATTENDED_FAILED_TO_COMPLY)
 
 class HomeworkStatus(models.TextChoices):
     SET = "set", "Set"
-    SUBMITTED = "submitted", "Submitted"
+    SUBMITTED = "submitted", "Handed in"
     REVIEWED = "reviewed", "Reviewed"
 
 

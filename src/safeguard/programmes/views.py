@@ -446,7 +446,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.member_open(actor=_actor(request), pk=pk)
     return render(request, "programmes/member.html", {"record": record, "member": record.member,
-                                                      "scale": domains.SCALE})
+                                                      "scale": domains.SCALE, "today": timezone.localdate()})
 
 
 @require_http_methods(["GET", "POST"])
