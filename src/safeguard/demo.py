@@ -53,6 +53,7 @@ USERS = [
     DemoUser("probation.manager", "Sam", "Sample", "Demo Probation Region", Role.SUPERVISOR, "Senior probation officer"),
     DemoUser("police.manager", "Jo", "Placeholder", "Demo Police Offender Management Unit", Role.PRACTITIONER, "Offender manager"),
     DemoUser("treatment.facilitator", "Alex", "Demo", "Demo Treatment Provider", Role.PRACTITIONER, "Group facilitator"),
+    DemoUser("treatment.manager", "Jamie", "Trialby", "Demo Treatment Provider", Role.SUPERVISOR, "Programme manager"),
     DemoUser("court.adviser", "Chris", "Testcase", "Demo Crown Court", Role.PRACTITIONER, "Legal adviser"),
     DemoUser("guideline.editor", "Dee", "Draftwell", "Demo Crown Court", Role.GUIDELINE_EDITOR, "Guideline content editor"),
     DemoUser("prison.officer", "Lee", "Mockup", "Demo Prison", Role.PRACTITIONER, "Programmes officer"),

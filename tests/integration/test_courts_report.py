@@ -127,10 +127,10 @@ def test_report_pdf_of_another_agency_case_is_404(client, world, reported_case):
 def test_the_pdf_renderer_fetches_nothing():
     from weasyprint.urls import URLFetchingError
 
-    from safeguard.courts import report
+    from safeguard.core import pdf
 
     with pytest.raises(URLFetchingError):
-        report._fetcher().fetch("https://example.org/tracker.png")
+        pdf.local_only_fetcher().fetch("https://example.org/tracker.png")
 
 
 def test_every_page_of_the_pdf_is_marked_official_sensitive_at_top_and_bottom(client, world, reported_case):

@@ -1,9 +1,11 @@
-"""Workflows on the programme referral of the spec: every transition against every role and state,
-reasons, history and audit in one transaction, the two-person rule, and the rendered diagram.
+"""The workflow engine on the programme referral of the spec (`safeguard.programmes.workflow`): every
+transition against every role and state, reasons, history and audit in one transaction, the
+two-person rule, and the rendered diagram.
 
-The record moved is a model of this test module (the programmes app does not exist yet); its table
-is created for the module and dropped after it. The policy grants for the referral actions are
-added for each test only: the programme team is the treatment provider, the referrer probation.
+The record moved is a model of this test module, so the engine is tested apart from the programmes
+app's own model; its table is created for the module and dropped after it. The grants of the
+referral actions are replaced for each test by a fixed set (the programme team is the treatment
+provider, the referrer probation); the app's real grants are tested in test_programmes_workflow.py.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from django.template import engines
 from safeguard import policy
 from safeguard.audit import actions as audit_actions
 from safeguard.audit.models import AuditEvent, Outcome
+from safeguard.programmes.workflow import HOLD, PROGRESS, REFERRAL, RELEASE, SUBMIT, WITHDRAW
 from safeguard.workflows import selectors
 from safeguard.workflows.definitions import Reason, State, Transition, Workflow
 from safeguard.workflows.forms import TransitionForm
 from safeguard.workflows.models import TransitionRecord
 from safeguard.workflows.services import TransitionRefused, apply_transition
 from tests.conftest import ROLES
-from tests.integration.workflow_referral import HOLD, PROGRESS, REFERRAL, RELEASE, SUBMIT, WITHDRAW
+from tests.programmes_world import SPEC_STEPS
 
 NOW = datetime(2026, 4, 14, 10, 0, tzinfo=UTC)
 
@@ -56,38 +59,10 @@ TEAM = {"treat_prac"}  # the programme team: the treatment provider's staff
 REFERRER = {"prob_prac", "prob_sup"}  # the referring probation service
 BOTH = TEAM | REFERRER
 
-# The spec's table, written out by hand: (from state, step) -> (to state, who may take it).
+# The spec's table (tests/programmes_world.py), with this test's people in each party.
 ALLOWED: dict[tuple[str, str], tuple[str, set[str]]] = {
-    ("draft", "submit"): ("submitted", REFERRER),
-    ("submitted", "accept"): ("awaiting_assessment", TEAM),
-    ("submitted", "not_eligible"): ("not_eligible", TEAM),
-    ("submitted", "hold"): ("on_hold_submitted", BOTH),
-    ("submitted", "withdraw"): ("withdrawn", BOTH),
-    ("awaiting_assessment", "start_assessment"): ("assessment_started", TEAM),
-    ("awaiting_assessment", "hold"): ("on_hold_awaiting_assessment", BOTH),
-    ("awaiting_assessment", "withdraw"): ("withdrawn", BOTH),
-    ("assessment_started", "mark_suitable"): ("assessed_suitable", TEAM),
-    ("assessment_started", "mark_not_ready"): ("suitable_not_ready", TEAM),
-    ("assessment_started", "not_suitable"): ("not_suitable", TEAM),
-    ("assessment_started", "hold"): ("on_hold_assessment_started", BOTH),
-    ("assessment_started", "withdraw"): ("withdrawn", BOTH),
-    ("assessed_suitable", "start_programme"): ("on_programme", TEAM),
-    ("assessed_suitable", "mark_not_ready"): ("suitable_not_ready", TEAM),
-    ("assessed_suitable", "withdraw"): ("withdrawn", BOTH),
-    ("suitable_not_ready", "mark_suitable"): ("assessed_suitable", TEAM),
-    ("suitable_not_ready", "withdraw"): ("withdrawn", BOTH),
-    ("on_programme", "complete"): ("programme_complete", TEAM),
-    ("on_programme", "deselect"): ("deselected", TEAM),
-    ("on_programme", "mark_suitable"): ("assessed_suitable", TEAM),
-    ("on_programme", "mark_not_ready"): ("suitable_not_ready", TEAM),
-    ("on_hold_submitted", "release"): ("submitted", BOTH),
-    ("on_hold_submitted", "withdraw"): ("withdrawn", BOTH),
-    ("on_hold_awaiting_assessment", "release"): ("awaiting_assessment", BOTH),
-    ("on_hold_awaiting_assessment", "withdraw"): ("withdrawn", BOTH),
-    ("on_hold_assessment_started", "release"): ("assessment_started", BOTH),
-    ("on_hold_assessment_started", "withdraw"): ("withdrawn", BOTH),
+    key: (target, {"team": TEAM, "referrer": REFERRER, "both": BOTH}[who]) for key, (target, who) in SPEC_STEPS.items()
 }
-
 
 def _grant(monkeypatch, kind: str, roles: tuple[str, ...], actions: set[str]) -> None:
     for role in roles:
@@ -96,8 +71,11 @@ def _grant(monkeypatch, kind: str, roles: tuple[str, ...], actions: set[str]) ->
 
 @pytest.fixture
 def referral_policy(monkeypatch):
-    """What the programmes app's policy will grant: the team everything, the referrer its part.
-    A referral is reached by its provider and by the agency that referred it."""
+    """The team everything, the referrer its part; nobody else anything. A referral is reached by
+    its provider and by the agency that referred it."""
+    referral_actions = {SUBMIT, PROGRESS, HOLD, RELEASE, WITHDRAW}
+    for key in list(policy.GRANTS):
+        monkeypatch.setitem(policy.GRANTS, key, policy.GRANTS[key] - referral_actions)
     _grant(monkeypatch, "treatment", ("practitioner", "supervisor"), {PROGRESS, HOLD, RELEASE, WITHDRAW})
     _grant(monkeypatch, "probation", ("practitioner", "supervisor"), {SUBMIT, HOLD, RELEASE, WITHDRAW})
     # The audit words the programmes app will register in its AppConfig.ready() (undone after the test).
@@ -165,7 +143,7 @@ def test_a_referral_of_another_agency_is_out_of_reach(db, world, referral_policy
     with pytest.raises(PermissionDenied):
         apply_transition(actor=world.actor("prob_prac"), workflow=REFERRAL, obj=referral, transition="hold",
                          reason_text="Synthetic test reason.", now=NOW)
-    denied = AuditEvent.objects.get(action="referral.transition")
+    denied = AuditEvent.objects.get(action="programmes.referral.transition")
     assert (denied.outcome, denied.user_id) == (Outcome.DENIED, world.users["prob_prac"].pk)
     # The provider's team reaches it.
     apply_transition(actor=world.actor("treat_prac"), workflow=REFERRAL, obj=referral, transition="hold",
@@ -200,7 +178,7 @@ def test_reasons_are_required_where_declared(db, world, referral_policy, transit
     referral.refresh_from_db()
     assert referral.state == state
     assert not TransitionRecord.objects.exists()
-    failure = AuditEvent.objects.get(action="referral.transition")
+    failure = AuditEvent.objects.get(action="programmes.referral.transition")
     assert (failure.outcome, failure.details["refused"]) == (Outcome.FAILURE, code)
 
 
@@ -250,7 +228,7 @@ def test_history_and_audit_are_written_with_the_change(db, world, referral_polic
         cursor.execute("SELECT reason_text FROM workflows_transitionrecord WHERE id = %s", [record.pk])
         stored = cursor.fetchone()[0]
     assert "parole" not in stored
-    event = AuditEvent.objects.get(action="referral.transition")
+    event = AuditEvent.objects.get(action="programmes.referral.transition")
     assert (event.outcome, event.object_type, event.object_id) == (
         Outcome.SUCCESS, "workflow_tests.SampleReferral", str(referral.pk)
     )
@@ -396,7 +374,7 @@ def test_the_diagram_shows_states_steps_roles_and_reasons_in_words(db, referral_
     assert "Treatment provider: Practitioner" in html and "Probation: Supervisor" in html
     assert "Administrative error; Motivation and behaviour" in html
     assert "Closed: no further steps." in html
-    assert "on_hold_submitted" not in html and "referral.withdraw" not in html  # no codes on screen
+    assert "on_hold_submitted" not in html and WITHDRAW not in html  # no codes on screen
     html = engines["django"].from_string("{% load workflows %}{% workflow_diagram wf %}").render({"wf": DECISION})
     assert "Someone other than the person who chose “Request”." in html
     assert "No role yet" in html  # tests.disclosure.* are granted to nobody in this test

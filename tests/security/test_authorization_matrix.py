@@ -20,6 +20,7 @@ from tests.security import (
     matrix_insights,
     matrix_jobs,
     matrix_platform,
+    matrix_programmes,
 )
 from tests.security.matrix_common import (
     ALL,
@@ -57,14 +58,20 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "api-docs": {"GET": everyone(200)},
     "api-1:openapi-json": {"GET": everyone(200)},
     "api-1:me": {"GET": everyone(200, anonymous=401)},
-    "api-1:person_list": {"GET": {**{n: (200 if n in PERSON_VIEWERS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:person_list": {
+        "GET": {**{n: (200 if n in PERSON_VIEWERS else 403) for n in ROLES}, "anonymous": 401}
+    },
     "api-1:person_detail": {"GET": {**person_record(), "anonymous": 401}},
     "api-1:note_create": {"POST": {**person_record(ok=201), "anonymous": 401, "court_prac": 404}},
-    "api-1:person_create": {"POST": {**{n: (201 if n in PERSON_CREATORS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:person_create": {
+        "POST": {**{n: (201 if n in PERSON_CREATORS else 403) for n in ROLES}, "anonymous": 401}
+    },
     "api-1:api-root": {"GET": everyone(404)},
     "api-1:guidelines": {"GET": {**{n: (200 if n in CALCULATORS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:calculate": {"POST": {**{n: (422 if n in CALCULATORS else 403) for n in ROLES}, "anonymous": 401}},
-    "api-1:notification": {"POST": {**{n: (200 if n in CALCULATORS else 403) for n in ROLES}, "anonymous": 401}},
+    "api-1:notification": {
+        "POST": {**{n: (200 if n in CALCULATORS else 403) for n in ROLES}, "anonymous": 401}
+    },
     "api-1:instruments": {"GET": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:instrument": {"GET": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
     "api-1:score": {"POST": {**{n: (200 if n in SCORERS else 403) for n in ROLES}, "anonymous": 401}},
@@ -78,6 +85,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     **matrix_jobs.ROWS,
     **matrix_insights.ROWS,
     **matrix_alerts.ROWS,
+    **matrix_programmes.ROWS,
 }
 
 
@@ -85,6 +93,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
 API_BODIES = {
     **matrix_assessments.API_BODIES,
     **matrix_courts.API_BODIES,
+    **matrix_programmes.API_BODIES,
     "api-1:note_create": {"body": "Synthetic test note."},
     "api-1:person_create": {"given_name": "Testy", "family_name": "Matrix", "date_of_birth": "1990-05-05"},
     "api-1:calculate": {"offence": "unknown-offence"},
@@ -130,13 +139,23 @@ def kwargs_for(name: str, world) -> dict:
         elif key == "membership_pk":
             kwargs[key] = world.memberships["prob_prac"].pk
     # An app's rows may name (and create) the records its own URLs need.
-    for app in (matrix_accounts, matrix_assessments, matrix_courts, matrix_platform, matrix_jobs, matrix_insights):
+    for app in (
+        matrix_accounts,
+        matrix_assessments,
+        matrix_courts,
+        matrix_platform,
+        matrix_jobs,
+        matrix_insights,
+        matrix_programmes,
+    ):
         if hasattr(app, "kwargs_for"):
             kwargs.update(app.kwargs_for(name, world))
     return kwargs
 
 
-CASES = [(name, method, who) for name, methods in MATRIX.items() for method, row in methods.items() for who in ALL]
+CASES = [
+    (name, method, who) for name, methods in MATRIX.items() for method, row in methods.items() for who in ALL
+]
 
 
 @pytest.mark.parametrize(("name", "method", "who"), CASES)

@@ -1,5 +1,6 @@
 """The assessments app's door for other feature apps: latest completed results for routing and
-risk levels (programme suitability, supervision plans, tiering, insights), never the answers."""
+risk levels (programme suitability, supervision plans, tiering, insights), never the answers; and
+recording a completed assessment through the app's own service (demo data, imports)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,11 @@ def latest_results(
             probability=result.get("probability"),
             assessment_date=row["assessment_date"],
             verified=row["verified"],
-            extra={k: v for k, v in result.items() if k in ("pathway", "need_level", "risk_level", "not_applicable_reason")},
+            extra={
+                k: v
+                for k, v in result.items()
+                if k in ("pathway", "need_level", "risk_level", "not_applicable_reason")
+            },
         )
     return found
 
@@ -114,3 +119,26 @@ def known_limits_in_words(instrument_id: str) -> tuple[str, ...]:
     from safeguard.instruments import registry
 
     return tuple(plain(limit) for limit in registry.metadata(instrument_id).known_limits)
+
+
+def record_completed(
+    *,
+    actor: Actor,
+    person: Any,
+    instrument_id: str,
+    inputs: dict[str, Any],
+    assessment_date: date | None = None,
+) -> str:
+    """Score and store a completed assessment of a person the actor may assess, exactly as the
+    assessments pages do (validated, versioned, audited); returns its id. Raises the service's
+    ValidationError (AnswersInvalid) for answers the instrument refuses."""
+    from safeguard.assessments.services import assessment_record
+
+    done = assessment_record(
+        actor=actor,
+        person=person,
+        instrument_id=instrument_id,
+        inputs=inputs,
+        assessment_date=assessment_date,
+    )
+    return str(done.pk)

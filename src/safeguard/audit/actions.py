@@ -47,6 +47,7 @@ class AuditAction(models.TextChoices):
     PERSON_CONVICTION_CREATE = "person.conviction.create", "Add a conviction"
     PERSON_ADDRESS_CREATE = "person.address.create", "Add an address"
     PERSON_NOTE_CREATE = "person.note.create", "Write a case note"
+    PERSON_SHARE = "person.share", "Share a person's record with another agency"
     # Assessments
     ASSESSMENT_START = "assessment.start", "Start an assessment"
     ASSESSMENT_SAVE = "assessment.save", "Save an assessment draft"

@@ -1,33 +1,28 @@
 """The pre-sentence report (or, for a court's own case, the decision support summary): one context
 for the printable page and the PDF (WeasyPrint), marked OFFICIAL-SENSITIVE on every page.
 
-The PDF is rendered from the same report body with a stylesheet read from this app's static files;
-WeasyPrint is given a fetcher that refuses every URL, so rendering never makes a request.
+The PDF is rendered from the same report body with the shared report stylesheet (`core.pdf`), whose
+fetcher refuses every URL, so rendering never makes a request.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safeguard import policy
 from safeguard.accounts.choices import AgencyKind
+from safeguard.core import pdf
 from safeguard.courts import integrations, presenters, selectors
 from safeguard.courts.models import SentencingCase
 from safeguard.courts.wording import Words
 from safeguard.policy import Action, Actor
 
-STATIC = Path(__file__).parent / "static" / "courts"
-PDF_STYLESHEET = STATIC / "report-pdf.css"
-
-
 # The Government Security Classification marking of the report: personal data about an identified
 # person before a court, marked on every page of the PDF and on the printed page.
-MARKING = "OFFICIAL-SENSITIVE"
+MARKING = pdf.MARKING
 
 
 def by_probation(case: SentencingCase) -> bool:
@@ -83,33 +78,8 @@ def context(*, actor: Actor, case: SentencingCase, risk: integrations.RiskSectio
     }
 
 
-def _fetcher() -> Any:
-    """A URL fetcher that refuses everything (the report references nothing outside itself)."""
-    try:
-        from weasyprint.urls import URLFetcher, URLFetchingError
-    except ImportError:  # pragma: no cover - older WeasyPrint takes a plain function
-
-        def refuse(url: str, *args: Any, **kwargs: Any) -> Any:
-            raise ValueError(f"The report fetches nothing: {url}")
-
-        return refuse
-
-    class LocalOnly(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise URLFetchingError(f"The report fetches nothing: {url}")
-
-    return LocalOnly()
-
-
 def render_pdf(data: dict[str, Any]) -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_to_string("courts/report_pdf.html", data)
-    fetcher = _fetcher()
-    stylesheet = CSS(string=PDF_STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    document = HTML(string=html, base_url=str(STATIC), url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[stylesheet])
-    return pdf
+    return pdf.render_pdf("courts/report_pdf.html", data)
 
 
 def filename(case: SentencingCase) -> str:

@@ -10,9 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from safeguard.people.models import Person
+from safeguard.accounts.models import Agency
+from safeguard.audit.services import record_event
+from safeguard.people.models import Person, PersonAgencyLink
 from safeguard.people.selectors import (
     JustificationRequired,
     justification_for,
@@ -28,6 +31,7 @@ __all__ = [
     "justification_for",
     "person_locate",
     "persons_visible_to",
+    "share_person",
     "visible_person_filter",
 ]
 
@@ -53,3 +57,27 @@ def demographics(*, person_ids: QuerySet[Any] | list[Any]) -> dict[str, tuple[st
     """
     rows = Person.objects.filter(pk__in=person_ids).values_list("pk", "sex", "date_of_birth")
     return {str(pk): (sex, born) for pk, sex, born in rows.iterator(chunk_size=5000)}
+
+
+@transaction.atomic
+def share_person(
+    *, actor: Actor, person: Person, agency: Agency, basis: str, started_on: date, purpose: str
+) -> bool:
+    """Open `agency`'s link to a person the actor may see (basis: statutory or consent), when another
+    app's record gives it a lawful reason to hold them — e.g. a programme referral to a provider.
+
+    Nothing changes when the agency already holds the person. Returns whether a link was opened;
+    an opened link is audited as `person.share` with the basis and the purpose.
+    """
+    if not persons_visible_to(actor).filter(pk=person.pk).exists():
+        raise PermissionError("the person is not visible to the actor")
+    if PersonAgencyLink.objects.filter(person=person, agency=agency, ended_on__isnull=True).exists():
+        return False
+    PersonAgencyLink.objects.create(person=person, agency=agency, basis=basis, started_on=started_on)
+    record_event(
+        action="person.share",
+        actor=actor,
+        obj=person,
+        details={"agency": agency.pk, "basis": basis, "purpose": purpose},
+    )
+    return True

@@ -22,6 +22,7 @@ from safeguard.core.untrusted_http import BoundedJsonParser, read_body, refusal_
 from safeguard.courts.api import router as courts_router
 from safeguard.people.api import router as people_router
 from safeguard.people.selectors import JustificationRequired
+from safeguard.programmes.api import router as programmes_router
 from safeguard.untrusted import InputRefused
 
 api = NinjaAPI(
@@ -43,6 +44,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", people_router)
 api.add_router("/", courts_router)
 api.add_router("/", assessments_router)
+api.add_router("/", programmes_router)
 
 
 def _operations() -> list[Operation]:
@@ -114,7 +116,11 @@ def _field(loc: list[Any] | tuple[Any, ...]) -> str:
 @api.exception_handler(RequestInvalid)
 def request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
     errors = [
-        {"field": _field(e.get("loc", ())), "code": str(e.get("type", "invalid")), "message": str(e.get("msg", ""))}
+        {
+            "field": _field(e.get("loc", ())),
+            "code": str(e.get("type", "invalid")),
+            "message": str(e.get("msg", "")),
+        }
         for e in exc.errors
     ]
     return api.create_response(request, error_body("Invalid input", errors), status=422)

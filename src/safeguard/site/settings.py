@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "safeguard.workflows",
     "safeguard.insights",
     "safeguard.alerts",
+    "safeguard.programmes",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,8 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Treatment programmes: thresholds and windows (safeguard/programmes/conf.py lists them with defaults).
+SAFEGUARD_PROGRAMMES = env.json("SAFEGUARD_PROGRAMMES", default={})
 
 # Downloads of lists (safeguard.core.exports): a larger list is refused with a clear page. CSV is
 # streamed row by row; XLSX is built before the first byte goes out, so its limit is lower.

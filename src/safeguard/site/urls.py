@@ -21,6 +21,7 @@ urlpatterns = [
     path("jobs/", include("safeguard.jobs.urls")),
     path("insights/", include("safeguard.insights.urls")),
     path("alerts/", include("safeguard.alerts.urls")),
+    path("programmes/", include("safeguard.programmes.urls")),
     path("api/v1/docs", api_docs, name="api-docs"),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

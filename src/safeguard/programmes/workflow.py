@@ -1,21 +1,22 @@
-"""The programme referral state machine of /work/shared/specs/programmes.md ("Referral states and
-transitions"), declared on the shared workflow piece. The tests use it; the programmes app will
-move it into its own `workflow.py` and add the policy actions it names to its grants.
+"""The programme referral state machine of specs/programmes.md ("Referral states and transitions"),
+declared as data on the shared workflow piece (`safeguard.workflows`, ADR 0011).
 
-Who moves what (spec): the programme team makes every transition; the referrer (e.g. an offender
-manager) submits, holds, releases a hold and withdraws before the programme starts. Withdrawal and
-deselection reasons are the spec's categories; "Other" asks for words.
+Each transition names a policy action (policies.py decides who holds it and which referrals it
+reaches): the programme team makes every transition; the referrer submits, holds, releases a hold
+and withdraws before the programme starts. Withdrawal and deselection reasons are the spec's
+categories; "Other" asks for words.
 """
 
 from __future__ import annotations
 
+from safeguard.programmes.policies import ProgrammeAction
 from safeguard.workflows.definitions import Reason, State, Transition, Workflow
 
-SUBMIT = "referral.submit"  # the referrer
-PROGRESS = "referral.progress"  # the programme team
-HOLD = "referral.hold"  # both
-RELEASE = "referral.release"  # both
-WITHDRAW = "referral.withdraw"  # both
+SUBMIT = ProgrammeAction.REFERRAL_SUBMIT
+PROGRESS = ProgrammeAction.REFERRAL_PROGRESS
+HOLD = ProgrammeAction.REFERRAL_HOLD
+RELEASE = ProgrammeAction.REFERRAL_RELEASE
+WITHDRAW = ProgrammeAction.REFERRAL_WITHDRAW
 
 WITHDRAWAL_REASONS = (
     Reason("administrative_error", "Administrative error"),
@@ -35,11 +36,18 @@ HOLDS = {
     "awaiting_assessment": "on_hold_awaiting_assessment",
     "assessment_started": "on_hold_assessment_started",
 }
+# States in which a referral is waiting (the waiting list) and those that end it.
+WAITING = (
+    "submitted", "awaiting_assessment", "assessment_started", "assessed_suitable", "suitable_not_ready",
+    *HOLDS.values(),
+)
+ASSESSED = ("assessed_suitable", "suitable_not_ready", "not_suitable")
+CLOSED = ("programme_complete", "not_eligible", "not_suitable", "withdrawn", "deselected")
 
 REFERRAL = Workflow(
     name="programmes.referral",
     label="Programme referral",
-    audit_action="referral.transition",
+    audit_action="programmes.referral.transition",
     initial="draft",
     states=(
         State("draft", "Draft"),
