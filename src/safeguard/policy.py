@@ -146,14 +146,19 @@ def forget_refusal(**_: Any) -> None:
 
 
 def scope(actor: Actor | None, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
-    """Restrict a queryset to the records this actor may do this action to."""
+    """Restrict a queryset to the records this actor may do this action to.
+
+    No rule may repeat rows (a person has at most one open link per agency; the others are filters on
+    the record's own columns or EXISTS probes), so no DISTINCT is added: pages, counts and ordering
+    stay index reads.
+    """
     if actor is None or not allows(actor, action):
         return queryset.none()
     label = queryset.model._meta.label
     rule = _ACTION_SCOPES.get((label, action)) or _SCOPES.get(label)
     if rule is None:
         return queryset.none()
-    return queryset.filter(rule(actor)).distinct()
+    return queryset.filter(rule(actor))
 
 
 def _person_scope(actor: Actor) -> Q:

@@ -3,7 +3,7 @@ risk levels (programme suitability, supervision plans, tiering, insights), never
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -46,6 +46,10 @@ def latest_results(
     )
     if instruments is not None:
         rows = rows.filter(instrument_id__in=list(instruments))
+    return _latest(rows)
+
+
+def _latest(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, LatestResult]]:
     found: dict[str, dict[str, LatestResult]] = {}
     for row in rows:
         per_person = found.setdefault(str(row["person_id"]), {})
@@ -61,6 +65,27 @@ def latest_results(
             probability=result.get("probability"),
             assessment_date=row["assessment_date"],
             verified=row["verified"],
-            extra={k: v for k, v in result.items() if k in ("pathway", "need_level", "risk_level", "not_applicable_reason")},
+            extra={k: v for k, v in result.items() if k in _EXTRA_KEYS},
         )
     return found
+
+
+_EXTRA_KEYS = ("pathway", "need_level", "risk_level", "not_applicable_reason", "risk_reduction_applied")
+
+
+def latest_results_for_upkeep(
+    *, person_ids: Iterable[object], instruments: Iterable[str]
+) -> dict[str, dict[str, LatestResult]]:
+    """The same as `latest_results`, without an actor, for work that keeps another app's derived fields
+    current (a supervision case's risk level and tier, in a service or the daily job). The caller must
+    already hold the persons in reach; nothing read here is shown or audited by this function."""
+    ids = [str(pk) for pk in person_ids]
+    if not ids:
+        return {}
+    rows = (
+        Assessment.objects.current()
+        .filter(person_id__in=ids, instrument_id__in=list(instruments))
+        .order_by("person_id", "instrument_id", "-assessment_date", "-completed_at")
+        .values("id", "person_id", "instrument_id", "result", "assessment_date", "verified")
+    )
+    return _latest(rows)

@@ -7,9 +7,14 @@ for a page (audited, 404 when out of reach), and show a person's name and refere
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import uuid
+from datetime import date
 
-from safeguard.people.models import Person
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from safeguard.accounts.choices import SharingBasis
+from safeguard.accounts.models import Agency
+from safeguard.people.models import Person, PersonAgencyLink
 from safeguard.people.selectors import (
     JustificationRequired,
     justification_for,
@@ -22,8 +27,11 @@ __all__ = [
     "JustificationRequired",
     "Person",
     "justification_for",
+    "linked_agency_ids",
     "person_locate",
     "persons_visible_to",
+    "share_under_statutory_basis",
+    "statutory_link_exists",
     "visible_person_filter",
 ]
 
@@ -39,3 +47,35 @@ def visible_person_filter(actor: Actor, field: str = "person") -> Q:
     A semi-join (`field IN (visible person ids)`), never a join that needs DISTINCT.
     """
     return Q(**{f"{field}__in": persons_visible_to(actor).values("pk")})
+
+
+def statutory_link_exists(actor: Actor, field: str = "person_id") -> Exists:
+    """An open link, as owner or under statutory multi-agency sharing (not consent alone), from the
+    person in `field` of the outer query to the actor's agency: an EXISTS probe of the one-open-link
+    index, so scoping another app's records this way needs no join and no DISTINCT."""
+    return Exists(
+        PersonAgencyLink.objects.filter(
+            person_id=OuterRef(field),
+            agency_id=actor.agency.pk,
+            ended_on__isnull=True,
+            basis__in=[SharingBasis.OWNER, SharingBasis.STATUTORY],
+        )
+    )
+
+
+def linked_agency_ids(person_id: uuid.UUID | str) -> list[int]:
+    """The agencies holding an open owner or statutory link to the person (one query)."""
+    return list(
+        PersonAgencyLink.objects.filter(
+            person_id=person_id, ended_on__isnull=True, basis__in=[SharingBasis.OWNER, SharingBasis.STATUTORY]
+        ).values_list("agency_id", flat=True)
+    )
+
+
+def share_under_statutory_basis(*, person: Person, agency: Agency, started_on: date) -> bool:
+    """Give `agency` an open statutory link to the person unless it holds one (a case transferred to
+    another area under MAPPA sharing). Returns whether a link was made; the caller audits its change."""
+    if PersonAgencyLink.objects.filter(person=person, agency=agency, ended_on__isnull=True).exists():
+        return False
+    PersonAgencyLink.objects.create(person=person, agency=agency, basis=SharingBasis.STATUTORY, started_on=started_on)
+    return True

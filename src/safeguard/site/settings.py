@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "safeguard.courts",
     "safeguard.jobs",
     "safeguard.workflows",
+    "safeguard.supervision",
 ]
 
 MIDDLEWARE = [

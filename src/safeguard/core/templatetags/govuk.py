@@ -18,6 +18,8 @@ def _kind(field: forms.BoundField) -> str:
         return "date"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a subclass of RadioSelect: asked first
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.Select):

@@ -1,0 +1,57 @@
+"""Background work of the supervision app: the daily refresh of every open case's derived fields (due
+dates, risk level, tier), and the refresh of one agency's cases after its visit table changes.
+
+Writes keep the derived fields current as they happen; the daily job catches what time alone changes
+(an order's end passing, an input growing stale for the tier, an assessment completed in the
+assessments app) so that nothing due is silently missed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from safeguard.audit.services import record_event
+from safeguard.jobs.registry import periodic
+from safeguard.supervision import upkeep
+from safeguard.supervision.models import SupervisionCase
+
+BATCH = 1000
+
+
+def refresh_open_cases(*, today: date, agency_id: int | None = None, batch: int = BATCH) -> tuple[int, int]:
+    """Refresh every open case (of one agency, or all) in batches in primary-key order: (read, changed).
+    Idempotent: a second run over unchanged records writes nothing."""
+    cases = SupervisionCase.objects.filter(closed_on__isnull=True).order_by("pk")
+    if agency_id is not None:
+        cases = cases.filter(agency_id=agency_id)
+    read = changed = 0
+    last = None
+    while True:
+        page = cases.filter(pk__gt=last) if last is not None else cases
+        rows = list(page[:batch])
+        if not rows:
+            return read, changed
+        with transaction.atomic():
+            changed += upkeep.refresh_cases(rows, today=today)
+        read += len(rows)
+        last = rows[-1].pk
+
+
+@periodic("supervision.refresh", "daily at 01:30", title="Bring supervision due dates, risk levels and tiers up to date")
+def daily_refresh(*, now: datetime, due_at: datetime) -> str:
+    today = timezone.localdate(due_at)
+    read, changed = refresh_open_cases(today=today)
+    record_event(action="supervision.refresh", username="supervision.refresh", object_type="supervision.SupervisionCase",
+                 details={"cases": read, "changed": changed, "as_at": today.isoformat()})  # fmt: skip
+    return f"Checked {read} open cases; {changed} had a due date, risk level or tier to bring up to date."
+
+
+@task()
+def refresh_agency(agency_id: int) -> str:
+    """After an agency changes its visit table: its open cases' visit due dates."""
+    read, changed = refresh_open_cases(today=timezone.localdate(), agency_id=agency_id)
+    return f"{changed} of {read} cases changed."
