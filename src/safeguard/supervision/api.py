@@ -254,7 +254,7 @@ def _justify(request: HttpRequest, person_id: object) -> None:
     description="Pages of 25 by keyset: follow `next` (pass it as `cursor`). Police and probation practitioners "
                 "and supervisors; `team` needs the supervisor role. A cursor that is not valid is a 422 naming `cursor`.",
 )  # fmt: skip
-def caseload(
+def supervision_caseload(
     request: HttpRequest,
     team: bool = False,
     cursor: str = Query("", max_length=64),  # type: ignore[type-arg]
@@ -276,7 +276,7 @@ def caseload(
     description="For a person your agency holds as owner or under statutory sharing (else 404). A record a police "
                 "force owns needs `X-Justification` (else 403 with code justification_required).",
 )  # fmt: skip
-def person_record(request: HttpRequest, person_id: uuid.UUID) -> Any:
+def supervision_person(request: HttpRequest, person_id: uuid.UUID) -> Any:
     _justify(request, person_id)
     record = selectors.supervision_record(actor=request.actor, pk=person_id, today=timezone.localdate())  # type: ignore[attr-defined]
     mappa = record.mappa
@@ -295,7 +295,7 @@ def person_record(request: HttpRequest, person_id: uuid.UUID) -> Any:
     description="A visit cannot be recorded as done on a future date (422 naming visited_on). A completed visit "
                 "moves the next visit's due date. Officers must work in the case's agency.",
 )  # fmt: skip
-def visit_create(request: HttpRequest, case_id: uuid.UUID, payload: VisitIn) -> Any:
+def supervision_visit_create(request: HttpRequest, case_id: uuid.UUID, payload: VisitIn) -> Any:
     actor = request.actor  # type: ignore[attr-defined]
     case = selectors.case_for(actor=actor, pk=case_id)
     _justify(request, case.person_id)
@@ -315,7 +315,7 @@ def visit_create(request: HttpRequest, case_id: uuid.UUID, payload: VisitIn) -> 
     description="The due date is computed (3 days beginning with the change, s.84(1); 7 days before departure; a year "
                 "after the last notification), never sent. A date before the requirements started is a 422 naming it.",
 )  # fmt: skip
-def notification_create(request: HttpRequest, requirement_id: uuid.UUID, payload: NotificationIn) -> Any:
+def supervision_notification_create(request: HttpRequest, requirement_id: uuid.UUID, payload: NotificationIn) -> Any:
     actor = request.actor  # type: ignore[attr-defined]
     requirement = selectors.requirement_for(actor=actor, pk=requirement_id)
     _justify(request, requirement.person_id)
@@ -328,7 +328,7 @@ def notification_create(request: HttpRequest, requirement_id: uuid.UUID, payload
     "/supervision/due", response={200: list[DueItemOut], **ERRORS},
     summary="Your supervision work due (with team=true, a supervisor's team's): overdue first, at most 50",
 )  # fmt: skip
-def due(request: HttpRequest, team: bool = False) -> Any:
+def supervision_due(request: HttpRequest, team: bool = False) -> Any:
     actor = request.actor  # type: ignore[attr-defined]
     if not policy.allows(actor, SupervisionAction.VIEW):
         raise PermissionDenied

@@ -43,7 +43,7 @@ AUDIT_WORDS = {
     "supervision.meeting.record": "Record a MAPPA meeting",
     "supervision.action.add": "Add a MAPPA action",
     "supervision.action.complete": "Complete a MAPPA action",
-    "supervision.settings.frequency": "Set the agency's visit frequencies",
+    "supervision.settings.frequency": "Visit frequencies changed",
     "supervision.refresh": "Supervision due dates and tiers refreshed",
 }
 RECORD_WORDS = {
