@@ -12,9 +12,11 @@ region of 2,500 cases), a statutory link to a police force, one open case with a
 per officer, so an officer's caseload stays the same size while the data grows 100-fold), 20 completed
 home visits (2,000,000 at 100,000), a plan with two entries, a completed OSP/DC assessment, and for every
 second person notification requirements held by the police with 20 notifications (1,000,000 at 100,000);
-one person in ten has a MAPPA level, one in twenty a level 2 meeting with two actions. Derived fields (due
-dates, risk levels, tiers) are then filled by the daily job itself, which is timed twice: the first run
-after loading (every case changes) and a second, steady-state run (as each night).
+one person in ten has a MAPPA level, one in twenty a level 2 meeting with two actions; one assessment in a
+hundred was completed yesterday. Derived fields (due dates, risk levels, tiers) are then filled by a full
+sweep (`refresh_open_cases`, every case changes), timed, and a second full sweep is timed (nothing
+changes); then the daily job as it runs each night (`refresh_due_cases` for the next day: the cases whose
+dates pass or whose person was assessed in the last 7 days).
 
 Each path is requested `--requests` times in process (Django's test client, the officer or supervisor
 signed in, the same middleware as a real request; every request writes its audit event), after two warm-up
@@ -192,7 +194,10 @@ def _children(world: World, cases: list[Any], today: date, now: datetime, rng: r
                                      "assessed_by_id", "agency_id", "created_at", "updated_at", "completed_at",
                                      "assessment_date", "correction_reason"],
           ((uuid.uuid4(), c.person_id, "osp-dc", "completed", 1, "{}", result, "bench", "bench", True, "0" * 64,
-            c.officer_id, c.officer_id, c.agency_id, now, now, now, today - timedelta(days=90 + n % 200), "")
+            c.officer_id, c.officer_id, c.agency_id, now, now,
+            # One assessment in a hundred was completed yesterday (the daily job's share from the assessments app).
+            now - timedelta(days=1) if n % 100 == 0 else now - timedelta(days=90 + n % 200),
+            today - timedelta(days=90 + n % 200), "")
            for n, c in enumerate(cases)))  # fmt: skip
     _register(world, cases[::2], today, now)
     _mappa(world, cases[::10], today, now)
@@ -287,6 +292,39 @@ def _client(user: Any) -> Any:
     return client
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the PostgreSQL backend serving this process."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+class Clock:
+    """Wall time, and CPU time of this process plus its database backend: on a shared machine other work
+    lengthens the wall-clock figures, but hardly the CPU spent on the request itself."""
+
+    def __enter__(self) -> Clock:
+        self.pid = _backend_pid()
+        self.wall, self.app, self.db = time.perf_counter(), time.process_time(), _cpu(self.pid)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.app = time.process_time() - self.app
+        self.db = _cpu(self.pid) - self.db
+
+
 def measure(world: World, requests: int) -> dict[str, dict[str, float]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -316,14 +354,20 @@ def measure(world: World, requests: int) -> dict[str, dict[str, float]]:
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
         queries = len(captured)
-        times = []
-        for _ in range(requests):
-            began = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - began) * 1000)
-            assert response.status_code == 200
+        times, app_times = [], []
+        with Clock() as total:
+            for _ in range(requests):
+                began, app = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                times.append((time.perf_counter() - began) * 1000)
+                app_times.append((time.process_time() - app) * 1000)
+                assert response.status_code == 200
         times.sort()
-        found[name] = {"queries": queries, "p50": statistics.median(times), "p95": times[max(0, int(len(times) * 0.95) - 1)]}
+        app_times.sort()
+        found[name] = {
+            "queries": queries, "p50": statistics.median(times), "p95": times[max(0, int(len(times) * 0.95) - 1)],
+            "app_p95": app_times[max(0, int(len(app_times) * 0.95) - 1)], "cpu": (total.app + total.db) * 1000 / requests,
+        }
     return found
 
 
@@ -338,6 +382,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--profile-job", action="store_true", help="time each query of the steady-state daily job")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL to a PostgreSQL database (source scripts/pg.sh; pg_start).", file=sys.stderr)
@@ -346,7 +391,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from safeguard.supervision.tasks import refresh_open_cases
+    from safeguard.supervision.tasks import refresh_due_cases, refresh_open_cases
 
     call_command("migrate", verbosity=0, interactive=False)
     world = World()
@@ -354,32 +399,54 @@ def main() -> int:
     results = {}
     for size in sorted(args.sizes):
         loaded = grow(world, size, today)
-        began = time.perf_counter()
-        first = refresh_open_cases(today=today)
-        fill = time.perf_counter() - began
+        with Clock() as fill:
+            first = refresh_open_cases(today=today)
         from django.db import connection
 
         with connection.cursor() as cursor:  # fresh planner statistics after the bulk load
             cursor.execute("ANALYZE")
-        began = time.perf_counter()
-        steady = refresh_open_cases(today=today)
-        nightly = time.perf_counter() - began
+        spent: dict[str, list[float]] = {}
+
+        def timed(execute: Any, sql: str, params: Any, many: bool, context: Any, spent: dict[str, list[float]] = spent) -> Any:
+            began = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent.setdefault(sql.split(" WHERE ")[0][-70:], []).append(time.perf_counter() - began)
+
+        with Clock() as sweep:
+            swept = refresh_open_cases(today=today)
+        tomorrow, since = today + timedelta(days=1), datetime.now(UTC) - timedelta(days=7)
+        with Clock() as nightly:
+            if args.profile_job:
+                with connection.execute_wrapper(timed):
+                    steady = refresh_due_cases(today=tomorrow, assessed_since=since)
+            else:
+                steady = refresh_due_cases(today=tomorrow, assessed_since=since)
+        for what, times in sorted(spent.items(), key=lambda item: -sum(item[1]))[:12]:
+            print(f"  {sum(times):6.1f} s in {len(times):5} × …{what}")
         results[size] = measure(world, args.requests)
         print(f"\n## {size:,} people under management: {counts()}")
-        print(f"load {loaded['load_seconds']:.0f} s; daily job after loading {fill:.1f} s ({first[0]:,} cases read, "
-              f"{first[1]:,} changed); daily job steady state {nightly:.1f} s ({steady[0]:,} read, {steady[1]:,} changed)")
-        print("| path | queries | p50 ms | p95 ms |")
-        print("|---|---:|---:|---:|")
+        print(f"load {loaded['load_seconds']:.0f} s; daily job after loading {fill.wall:.1f} s wall, "
+              f"{fill.app + fill.db:.1f} s CPU ({first[0]:,} cases read, {first[1]:,} changed); a full sweep again "
+              f"{sweep.wall:.1f} s wall, {sweep.app + sweep.db:.1f} s CPU ({swept[0]:,} read, {swept[1]:,} changed)")
+        print(f"the daily job (supervision.refresh, next day) {nightly.wall:.1f} s wall, {nightly.app + nightly.db:.1f} s CPU "
+              f"({steady[0]:,} cases due or assessed read, {steady[1]:,} changed)")
+        print("| path | queries | p50 ms | p95 ms | app CPU p95 ms | app + database CPU per request ms |")
+        print("|---|---:|---:|---:|---:|---:|")
         for name, figures in results[size].items():
-            print(f"| {PATHS[name]} | {figures['queries']:.0f} | {figures['p50']:.1f} | {figures['p95']:.1f} |")
+            print(f"| {PATHS[name]} | {figures['queries']:.0f} | {figures['p50']:.1f} | {figures['p95']:.1f} | "
+                  f"{figures['app_p95']:.1f} | {figures['cpu']:.1f} |")
         sys.stdout.flush()
     if len(results) > 1:
         small, large = results[min(results)], results[max(results)]
-        print(f"\n| path | queries {min(results):,} / {max(results):,} | p95 ratio {max(results):,} / {min(results):,} |")
-        print("|---|---|---:|")
+        print(f"\n| path | queries {min(results):,} / {max(results):,} | ratio {max(results):,} / {min(results):,}: "
+              "p95 | app CPU p95 | CPU per request |")
+        print("|---|---|---:|---:|---:|")
         for name in PATHS:
             print(f"| {PATHS[name]} | {small[name]['queries']:.0f} / {large[name]['queries']:.0f} | "
-                  f"{large[name]['p95'] / small[name]['p95']:.2f} |")
+                  f"{large[name]['p95'] / small[name]['p95']:.2f} | {large[name]['app_p95'] / small[name]['app_p95']:.2f} | "
+                  f"{large[name]['cpu'] / small[name]['cpu']:.2f} |")
     return 0
 
 

@@ -540,3 +540,42 @@ def test_the_daily_refresh_is_idempotent_and_time_alone_moves_dates(world):
     services.case_close(actor=world.actor("prob_prac"), case=closed, closed_on=TODAY, today=TODAY)
     assert tasks.refresh_open_cases(today=TODAY) == (0, 0)
     assert fresh(case).attention_on != NOTHING_DUE
+
+
+def test_the_daily_job_refreshes_only_what_time_or_another_app_changed(world):
+    from datetime import datetime
+
+    from django.utils import timezone as tz
+
+    case = probation_case(world)
+    other = police_case(world)
+    services.plan_item_add(actor=world.actor("prob_prac"), case=case, kind="condition", text="Synthetic curfew.",
+                           ends_on=date(2026, 6, 3), today=TODAY)  # fmt: skip
+    services.case_update(actor=world.actor("prob_prac"), case=fresh(case), rosh_level="low", rosh_assessed_on=date(2025, 7, 1),
+                         sexual_offence_history=False, child_protection=False, domestic_abuse=False, release_date=None,
+                         today=TODAY)  # fmt: skip
+    assert fresh(case).refresh_due == date(2026, 6, 4)  # the day after the curfew ends (the input grows stale 2 July)
+    long_ago = tz.make_aware(datetime(2026, 5, 1))
+    assert tasks.refresh_due_cases(today=TODAY, assessed_since=long_ago) == (0, 0)  # nothing due yet, no assessment
+    assert tasks.refresh_due_cases(today=date(2026, 6, 4), assessed_since=long_ago) == (1, 1)
+    case = fresh(case)
+    assert case.order_end_due is None and case.refresh_due == date(2026, 7, 2)
+    assert not case.tier_provisional
+    assert tasks.refresh_due_cases(today=date(2026, 7, 2), assessed_since=long_ago) == (1, 1)
+    assert fresh(case).tier_provisional  # risk of serious harm assessed over 12 months ago
+    record_assessment(world, "police_prac", "police", "rm2000-s")  # completed in the assessments app
+    assert fresh(other).risk_level == ""
+    assert tasks.refresh_due_cases(today=TODAY, assessed_since=long_ago) == (1, 1)
+    assert fresh(other).risk_level == "high"
+
+
+def test_the_periodic_job_runs_and_leaves_one_aggregate_audit_event(world):
+    from datetime import datetime
+
+    from django.utils import timezone as tz
+
+    probation_case(world)
+    summary = tasks.daily_refresh(now=tz.now(), due_at=tz.make_aware(datetime(2026, 6, 1, 1, 30)))
+    assert summary.startswith("Checked 0 open cases")
+    event = AuditEvent.objects.get(action="supervision.refresh")
+    assert event.details["cases"] == 0 and event.user_id is None

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from django.db.models import QuerySet
 
 from safeguard import policy
 from safeguard.assessments.models import Assessment
@@ -89,3 +91,9 @@ def latest_results_for_upkeep(
         .values("id", "person_id", "instrument_id", "result", "assessment_date", "verified")
     )
     return _latest(rows)
+
+
+def persons_assessed_since(since: datetime) -> QuerySet[Assessment, Any]:
+    """The ids of persons with an assessment completed (or corrected) since `since`, as a subquery for another
+    app's upkeep (a supervision case's tier and risk level); not audited: nothing is shown."""
+    return Assessment.objects.filter(completed_at__gte=since).values("person_id")

@@ -96,6 +96,9 @@ class SupervisionCase(models.Model):
     tier_provisional = models.BooleanField(default=True)
     tier_reason = models.TextField(blank=True)
     tier_detail = models.JSONField(default=dict, blank=True)
+    # The next day on which time alone changes a derived value (an order's end or a release date passing,
+    # a tier input growing stale): the daily job refreshes the cases whose day has come.
+    refresh_due = models.DateField(null=True, blank=True)
     refreshed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,12 +113,12 @@ class SupervisionCase(models.Model):
         ]
         indexes: ClassVar = [
             # An officer's caseload and a team's, in order of what needs attention (keyset pages).
-            models.Index(fields=["officer", "attention_on", "id"], condition=OPEN, name="case_officer_attention"),
+            models.Index(fields=["officer", "agency", "attention_on", "id"], condition=OPEN, name="case_officer_attention"),
             models.Index(fields=["agency", "attention_on", "id"], condition=OPEN, name="case_agency_attention"),
             models.Index(fields=["agency", "tier", "attention_on", "id"], condition=OPEN, name="case_agency_tier"),
-            # Due items: each kind by its own date.
+            models.Index(fields=["refresh_due"], condition=OPEN, name="case_refresh_due"),
+            # The calendar feed: an officer's visits due in a window.
             models.Index(fields=["officer", "next_visit_due"], condition=OPEN, name="case_officer_visit_due"),
-            models.Index(fields=["agency", "next_visit_due"], condition=OPEN, name="case_agency_visit_due"),
         ]
 
     def __str__(self) -> str:
@@ -347,6 +350,11 @@ class Visit(models.Model):
         ordering: ClassVar = ["-visited_on", "-planned_for"]
         indexes: ClassVar = [
             models.Index(fields=["case", "status", "visited_on"], name="visit_case_done"),
+            # The last completed visit of a case: one index probe (the daily job asks for 1,000 at a time).
+            models.Index(
+                fields=["case", "-visited_on"], condition=Q(status=VisitStatus.DONE, outcome=VisitOutcome.COMPLETED),
+                name="visit_case_completed",
+            ),
             models.Index(fields=["case", "status", "planned_for"], name="visit_case_planned"),
         ]
         constraints: ClassVar = [

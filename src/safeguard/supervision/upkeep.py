@@ -14,11 +14,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Min
+from django.db.models import Min, OuterRef, Subquery
 
 from safeguard.assessments.ports import LatestResult, latest_results_for_upkeep
 from safeguard.guidelines.dates import add_months
@@ -46,7 +46,7 @@ CASE_DERIVED = (
     "risk_level", "risk_source", "risk_instrument", "risk_assessed_on", "low_risk_since", "visit_every_months",
     "visit_frequency_source", "last_visit_on", "next_visit_due", "next_notification_due", "plan_review_due",
     "order_end_due", "review_trigger_due", "attention_on", "tier", "tier_provisional", "tier_reason",
-    "tier_detail",
+    "tier_detail", "refresh_due",
 )  # fmt: skip
 # Without a risk level the visits are not left undue: monthly, as for very high risk, until one is known.
 UNKNOWN_LEVEL_MONTHS = visits.DEFAULT_VISIT_MONTHS[Level.VERY_HIGH]
@@ -80,24 +80,29 @@ def _read(cases: Sequence[SupervisionCase], today: date) -> _Batch:
         .order_by("case_id", "created_at")
         .values_list("case_id", "level", "created_at")
     }
-    last_visits = dict(
-        Visit.objects.filter(case_id__in=case_ids, status=VisitStatus.DONE, outcome=VisitOutcome.COMPLETED)
-        .values("case_id")
-        .annotate(last=Max("visited_on"))
-        .values_list("case_id", "last")
-    )
+    # One index probe per case (visit_case_completed), not an aggregate over all of its visits.
+    latest = Visit.objects.filter(case_id=OuterRef("pk"), status=VisitStatus.DONE, outcome=VisitOutcome.COMPLETED)
+    last_visits = {
+        case_id: last
+        for case_id, last in SupervisionCase.objects.filter(pk__in=case_ids)
+        .annotate(last=Subquery(latest.order_by("-visited_on").values("visited_on")[:1]))
+        .values_list("pk", "last")
+        if last is not None
+    }
     plans = {
         row["case_id"]: row
         for row in RiskManagementPlan.objects.filter(case_id__in=case_ids).values(
-            "case_id", "reviewed_on", "review_every_months", "visit_override_months"
+            "id", "case_id", "reviewed_on", "review_every_months", "visit_override_months"
         )
     }
-    order_ends = dict(
-        PlanItem.objects.filter(plan__case_id__in=case_ids, removed_on__isnull=True, ends_on__gte=today)
-        .values("plan__case_id")
+    plan_case = {row["id"]: case_id for case_id, row in plans.items()}
+    order_ends = {
+        plan_case[plan_id]: first
+        for plan_id, first in PlanItem.objects.filter(plan_id__in=list(plan_case), removed_on__isnull=True, ends_on__gte=today)
+        .values("plan_id")
         .annotate(first=Min("ends_on"))
-        .values_list("plan__case_id", "first")
-    )
+        .values_list("plan_id", "first")
+    }
     triggers: dict[Any, tuple[date, set[str]]] = {}
     for case_id, occurred_on, kind in ReviewTrigger.objects.filter(
         case_id__in=case_ids, reviewed_on__isnull=True
@@ -185,20 +190,22 @@ def _tier(case: SupervisionCase, batch: _Batch, today: date) -> None:
         if case.rosh_level and case.rosh_assessed_on
         else None
     )
-    result = tiering.tier_for(
-        tiering.TierInputs(
-            today=today,
-            sexual_predictor=predictor,
-            rosh=rosh,
-            mappa_category=batch.mappa.get(str(case.person_id)),
-            sexual_offence=case.sexual_offence_history or str(case.person_id) in batch.registered,
-            child_protection=case.child_protection,
-            domestic_abuse=case.domestic_abuse,
-            stale_after_months=config.TIER_STALE_AFTER_MONTHS,
-        )
+    inputs = tiering.TierInputs(
+        today=today,
+        sexual_predictor=predictor,
+        rosh=rosh,
+        mappa_category=batch.mappa.get(str(case.person_id)),
+        sexual_offence=case.sexual_offence_history or str(case.person_id) in batch.registered,
+        child_protection=case.child_protection,
+        domestic_abuse=case.domestic_abuse,
+        stale_after_months=config.TIER_STALE_AFTER_MONTHS,
     )
+    result = tiering.tier_for(inputs)
     case.tier, case.tier_provisional, case.tier_reason = result.tier, result.provisional, result.reason
     case.tier_detail = result.to_dict()
+    # The day after an order's end or a release date has passed, or an input has grown stale.
+    passing = [d + timedelta(days=1) for d in (case.order_end_due, case.release_date) if d is not None and d >= today]
+    case.refresh_due = min([*passing, *filter(None, [tiering.next_change(inputs)])], default=None)
 
 
 def _derive(case: SupervisionCase, batch: _Batch, today: date) -> None:

@@ -13,6 +13,8 @@ from safeguard.supervision.rules.tiering import (
     RiskOfSeriousHarm,
     SexualPredictor,
     TierInputs,
+    next_change,
+    stale_on,
     tier_for,
 )
 
@@ -160,3 +162,12 @@ def test_exactly_the_configured_age_is_not_yet_stale() -> None:
     on = date(2025, 6, 1)  # 12 months before TODAY
     assert not tier_for(TierInputs(today=TODAY, rosh=_rosh(Level.LOW, on=on))).provisional
     assert tier_for(TierInputs(today=date(2026, 6, 2), rosh=_rosh(Level.LOW, on=on))).provisional
+
+
+def test_the_next_day_time_alone_changes_the_tier() -> None:
+    assert stale_on(date(2025, 6, 1), 12) == date(2026, 6, 2)
+    assert stale_on(date(2024, 2, 29), 12) == date(2025, 3, 1)
+    inputs = TierInputs(today=TODAY, sexual_predictor=_osp("high", on=date(2025, 9, 1)), rosh=_rosh(Level.LOW, on=date(2025, 7, 1)))
+    assert next_change(inputs) == date(2026, 7, 2)  # the risk of serious harm grows stale first
+    assert next_change(TierInputs(today=TODAY, rosh=_rosh(Level.LOW, on=OLD))) is None  # already stale
+    assert next_change(TierInputs(today=TODAY)) is None

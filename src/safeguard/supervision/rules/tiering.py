@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from safeguard.guidelines.dates import add_months
+from safeguard.guidelines.dates import add_days, add_months
 from safeguard.supervision.rules.levels import LEVEL_WORDS, Level
 
 RULE_SOURCE = "supervision spec, 'Case prioritisation', from the open-source ministryofjustice/hmpps-tier"
@@ -116,8 +116,26 @@ class TierResult:
         }
 
 
+def stale_on(assessed_on: date, months: int) -> date:
+    """The first day an input assessed on `assessed_on` counts as stale (older than `months` months)."""
+    return add_days(add_months(assessed_on, months), 1)
+
+
 def _stale(assessed_on: date | None, inputs: TierInputs) -> bool:
-    return assessed_on is not None and add_months(assessed_on, inputs.stale_after_months) < inputs.today
+    return assessed_on is not None and stale_on(assessed_on, inputs.stale_after_months) <= inputs.today
+
+
+def next_change(inputs: TierInputs) -> date | None:
+    """The first day after `today` on which time alone changes the result: an input growing stale."""
+    dates = [
+        stale_on(assessed_on, inputs.stale_after_months)
+        for assessed_on in (
+            inputs.sexual_predictor.assessed_on if inputs.sexual_predictor else None,
+            inputs.rosh.assessed_on if inputs.rosh else None,
+        )
+        if assessed_on is not None
+    ]
+    return min((d for d in dates if d > inputs.today), default=None)
 
 
 def _sexual(inputs: TierInputs, provisional: list[str]) -> Step:
