@@ -371,6 +371,24 @@ def measure(world: World, requests: int) -> dict[str, dict[str, float]]:
     return found
 
 
+def explain(world: World, today: date) -> None:
+    """EXPLAIN ANALYZE of the team view's caseload page and its overdue count, as the supervisor."""
+    from django.db import connection
+
+    from safeguard.policy import Actor
+    from safeguard.supervision import selectors
+
+    supervisor = world.supervisors[0]
+    actor = Actor(user=supervisor, membership=supervisor.memberships.select_related("agency").get(), endpoint="bench")
+    page = selectors.filtered_cases(actor, team=True, filters=selectors.CaseloadFilters(), today=today)[:26]
+    overdue = selectors._open_cases(actor, team=True).filter(attention_on__lt=today).values_list("officer_id", flat=True)[:1001]
+    for label, query in (("team page", page), ("team overdue", overdue)):
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            print(f"-- {label}\n" + "\n".join(row[0] for row in cursor.fetchall()))
+
+
 def counts() -> dict[str, int]:
     from safeguard.supervision.models import NotificationEvent, SupervisionCase, Visit
 
@@ -383,6 +401,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--profile-job", action="store_true", help="time each query of the steady-state daily job")
+    parser.add_argument("--explain", action="store_true", help="print the plans of the team view's queries")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL to a PostgreSQL database (source scripts/pg.sh; pg_start).", file=sys.stderr)
@@ -426,6 +445,8 @@ def main() -> int:
         for what, times in sorted(spent.items(), key=lambda item: -sum(item[1]))[:12]:
             print(f"  {sum(times):6.1f} s in {len(times):5} × …{what}")
         results[size] = measure(world, args.requests)
+        if args.explain:
+            explain(world, today)
         print(f"\n## {size:,} people under management: {counts()}")
         print(f"load {loaded['load_seconds']:.0f} s; daily job after loading {fill.wall:.1f} s wall, "
               f"{fill.app + fill.db:.1f} s CPU ({first[0]:,} cases read, {first[1]:,} changed); a full sweep again "

@@ -9,7 +9,7 @@
 - Supervisors approve risk-level overrides (never their own request: the workflow's two-person
   rule), see their team's caseload, decide breaches (police) and set the agency's visit table.
 
-Every scope is a filter on the record's own columns or an EXISTS probe of an index: no join that
+Every scope is a filter on the record's own columns or a probe of an index per row: no join that
 repeats rows, so nothing needs DISTINCT.
 """
 
