@@ -108,6 +108,9 @@ MIDDLEWARE = [
     # SESSION_MIDDLEWARE then PAGE_MIDDLEWARE here, for the requests they apply to (see the class).
     "safeguard.core.middleware.RequestRouteMiddleware",
     "safeguard.core.middleware.NoStoreMiddleware",
+    # NUL characters in query strings, form fields and stored headers: refused here, for pages and
+    # the API alike (after the routing above, so a refused page has its session and CSP nonce).
+    "safeguard.core.untrusted_http.UntrustedInputMiddleware",
     # django-axes must be last: it turns a lockout flagged during the view into a response.
     "axes.middleware.AxesMiddleware",
 ]

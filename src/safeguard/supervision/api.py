@@ -1,6 +1,7 @@
 """API: the same supervision records as the pages, to the agencies entitled to them (police hold the
 register; probation reads it under the statutory sharing basis), through the same selectors, services
-and policy. A record a police force owns needs the reason for the access in `X-Justification`."""
+and policy. A record a police force owns needs the reason for the access in `X-Justification`. The error
+answers (400, 401, 403, 404, 422) are the API's one shape, documented on every operation by `site.api`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from safeguard import policy
+from safeguard.core.api_schemas import JsonDate
 from safeguard.core.due import DueQuery
 from safeguard.people.ports import justification_for
 from safeguard.supervision import selectors, services
@@ -28,27 +30,6 @@ from safeguard.supervision.models import (
 )
 
 router = Router(tags=["supervision"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str | None = None
-
-
-class FieldError(Schema):
-    field: str = Field(description="The input field that was refused")
-    code: str = Field(description="A stable code for the kind of problem")
-    message: str = Field(description="What is wrong and what is allowed, in words")
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[FieldError]
-
-
-ERRORS: dict[int, Any] = {
-    401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut,
-}  # fmt: skip
 
 
 class CaseOut(Schema):
@@ -153,7 +134,7 @@ class RecordOut(Schema):
 
 
 class VisitIn(Schema):
-    visited_on: date
+    visited_on: JsonDate
     kind: VisitKind
     outcome: VisitOutcome
     officers: list[int] = Field(default_factory=list, max_length=20, description="User ids; default: you")
@@ -165,10 +146,10 @@ class VisitIn(Schema):
 
 class NotificationIn(Schema):
     kind: NotificationKind = Field(description="A change (name, home_address, staying_elsewhere, release_from_custody), travel or annual")
-    notified_on: date | None = None
-    change_date: date | None = None
-    departure_date: date | None = None
-    return_date: date | None = None
+    notified_on: JsonDate | None = None
+    change_date: JsonDate | None = None
+    departure_date: JsonDate | None = None
+    return_date: JsonDate | None = None
     destination: str = Field("", max_length=500)
     carrier: str = Field("", max_length=500)
     accommodation: str = Field("", max_length=500)
@@ -249,7 +230,7 @@ def _justify(request: HttpRequest, person_id: object) -> None:
 
 
 @router.get(
-    "/supervision/caseload", response={200: CaseloadOut, **ERRORS},
+    "/supervision/caseload", response=CaseloadOut,
     summary="Your caseload (or, with team=true, your team's), in order of what needs attention first",
     description="Pages of 25 by keyset: follow `next` (pass it as `cursor`). Police and probation practitioners "
                 "and supervisors; `team` needs the supervisor role. A cursor that is not valid is a 422 naming `cursor`.",
@@ -271,7 +252,7 @@ def supervision_caseload(
 
 
 @router.get(
-    "/supervision/persons/{person_id}", response={200: RecordOut, **ERRORS},
+    "/supervision/persons/{person_id}", response=RecordOut,
     summary="A person's supervision record: cases, notification requirements with their deadlines, visits, MAPPA",
     description="For a person your agency holds as owner or under statutory sharing (else 404). A record a police "
                 "force owns needs `X-Justification` (else 403 with code justification_required).",
@@ -290,7 +271,7 @@ def supervision_person(request: HttpRequest, person_id: uuid.UUID) -> Any:
 
 
 @router.post(
-    "/supervision/cases/{case_id}/visits", response={201: VisitOut, **ERRORS},
+    "/supervision/cases/{case_id}/visits", response={201: VisitOut},
     summary="Record a home visit of your agency's case",
     description="A visit cannot be recorded as done on a future date (422 naming visited_on). A completed visit "
                 "moves the next visit's due date. Officers must work in the case's agency.",
@@ -310,7 +291,7 @@ def supervision_visit_create(request: HttpRequest, case_id: uuid.UUID, payload: 
 
 
 @router.post(
-    "/supervision/requirements/{requirement_id}/notifications", response={201: EventOut, **ERRORS},
+    "/supervision/requirements/{requirement_id}/notifications", response={201: EventOut},
     summary="Record a notification: a change, foreign travel or the annual one (police forces holding the register)",
     description="The due date is computed (3 days beginning with the change, s.84(1); 7 days before departure; a year "
                 "after the last notification), never sent. A date before the requirements started is a 422 naming it.",
@@ -325,7 +306,7 @@ def supervision_notification_create(request: HttpRequest, requirement_id: uuid.U
 
 
 @router.get(
-    "/supervision/due", response={200: list[DueItemOut], **ERRORS},
+    "/supervision/due", response=list[DueItemOut],
     summary="Your supervision work due (with team=true, a supervisor's team's): overdue first, at most 50",
 )  # fmt: skip
 def supervision_due(request: HttpRequest, team: bool = False) -> Any:
