@@ -205,6 +205,10 @@ def _pure_commands() -> list[tuple[str, str, Any, Any]]:
                       guidelines_cli.add_sentence_arguments, guidelines_cli.run_sentence))
         found.append(("notification", "notification period under the Sexual Offences Act 2003 s.82",
                       guidelines_cli.add_notification_arguments, guidelines_cli.run_notification))
+        import safeguard.guidelines.register_cli as register_cli
+
+        found.append(("notification-due", "register deadlines: initial, change, travel and review dates (JSON Lines)",
+                      register_cli.add_arguments, register_cli.run))
     except ImportError:
         pass
     try:

@@ -52,6 +52,8 @@ USERS = [
     DemoUser("probation.officer", "Pat", "Example", "Demo Probation Region", Role.PRACTITIONER, "Probation officer"),
     DemoUser("probation.manager", "Sam", "Sample", "Demo Probation Region", Role.SUPERVISOR, "Senior probation officer"),
     DemoUser("police.manager", "Jo", "Placeholder", "Demo Police Offender Management Unit", Role.PRACTITIONER, "Offender manager"),
+    # Approves the offender managers' risk-level overrides and decides breaches (two-person rule).
+    DemoUser("police.supervisor", "Rowan", "Sergeantson", "Demo Police Offender Management Unit", Role.SUPERVISOR, "Detective sergeant"),
     DemoUser("treatment.facilitator", "Alex", "Demo", "Demo Treatment Provider", Role.PRACTITIONER, "Group facilitator"),
     DemoUser("treatment.manager", "Jamie", "Trialby", "Demo Treatment Provider", Role.SUPERVISOR, "Programme manager"),
     DemoUser("court.adviser", "Chris", "Testcase", "Demo Crown Court", Role.PRACTITIONER, "Legal adviser"),

@@ -21,6 +21,7 @@ from tests.security import (
     matrix_jobs,
     matrix_platform,
     matrix_programmes,
+    matrix_supervision,
 )
 from tests.security.matrix_common import (
     ALL,
@@ -86,6 +87,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     **matrix_insights.ROWS,
     **matrix_alerts.ROWS,
     **matrix_programmes.ROWS,
+    **matrix_supervision.ROWS,
 }
 
 
@@ -94,6 +96,7 @@ API_BODIES = {
     **matrix_assessments.API_BODIES,
     **matrix_courts.API_BODIES,
     **matrix_programmes.API_BODIES,
+    **matrix_supervision.API_BODIES,
     "api-1:note_create": {"body": "Synthetic test note."},
     "api-1:person_create": {"given_name": "Testy", "family_name": "Matrix", "date_of_birth": "1990-05-05"},
     "api-1:calculate": {"offence": "unknown-offence"},
@@ -147,6 +150,7 @@ def kwargs_for(name: str, world) -> dict:
         matrix_jobs,
         matrix_insights,
         matrix_programmes,
+        matrix_supervision,
     ):
         if hasattr(app, "kwargs_for"):
             kwargs.update(app.kwargs_for(name, world))

@@ -4,10 +4,12 @@ recording a completed assessment through the app's own service (demo data, impor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from django.db.models import QuerySet
 
 from safeguard import policy
 from safeguard.assessments.models import Assessment
@@ -47,6 +49,10 @@ def latest_results(
     )
     if instruments is not None:
         rows = rows.filter(instrument_id__in=list(instruments))
+    return _latest(rows)
+
+
+def _latest(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, LatestResult]]:
     found: dict[str, dict[str, LatestResult]] = {}
     for row in rows:
         per_person = found.setdefault(str(row["person_id"]), {})
@@ -62,11 +68,7 @@ def latest_results(
             probability=result.get("probability"),
             assessment_date=row["assessment_date"],
             verified=row["verified"],
-            extra={
-                k: v
-                for k, v in result.items()
-                if k in ("pathway", "need_level", "risk_level", "not_applicable_reason")
-            },
+            extra={k: v for k, v in result.items() if k in _EXTRA_KEYS},
         )
     return found
 
@@ -142,3 +144,28 @@ def record_completed(
         assessment_date=assessment_date,
     )
     return str(done.pk)
+_EXTRA_KEYS = ("pathway", "need_level", "risk_level", "not_applicable_reason", "risk_reduction_applied")
+
+
+def latest_results_for_upkeep(
+    *, person_ids: Iterable[object], instruments: Iterable[str]
+) -> dict[str, dict[str, LatestResult]]:
+    """The same as `latest_results`, without an actor, for work that keeps another app's derived fields
+    current (a supervision case's risk level and tier, in a service or the daily job). The caller must
+    already hold the persons in reach; nothing read here is shown or audited by this function."""
+    ids = [str(pk) for pk in person_ids]
+    if not ids:
+        return {}
+    rows = (
+        Assessment.objects.current()
+        .filter(person_id__in=ids, instrument_id__in=list(instruments))
+        .order_by("person_id", "instrument_id", "-assessment_date", "-completed_at")
+        .values("id", "person_id", "instrument_id", "result", "assessment_date", "verified")
+    )
+    return _latest(rows)
+
+
+def persons_assessed_since(since: datetime) -> QuerySet[Assessment, Any]:
+    """The ids of persons with an assessment completed (or corrected) since `since`, as a subquery for another
+    app's upkeep (a supervision case's tier and risk level); not audited: nothing is shown."""
+    return Assessment.objects.filter(completed_at__gte=since).values("person_id")

@@ -20,7 +20,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -220,16 +220,41 @@ def _lines(stream: TextIO) -> Iterator[str]:
         yield line.rstrip("\r\n")
 
 
-def run_stream(infile: TextIO, outfile: TextIO) -> tuple[int, int]:
-    """Answer every line of `infile` on `outfile`; returns (lines answered, lines with errors)."""
+def answer_lines(infile: TextIO, outfile: TextIO, answer: Callable[[str], dict[str, Any]]) -> tuple[int, int]:
+    """Any JSON Lines command: one `answer(line)` per input line, written and flushed in order; an
+    answer with a non-empty `errors` counts as refused. Returns (lines answered, lines with errors)."""
     answered = refused = 0
     for line in _lines(infile):
-        result = schedule_line(line)
+        result = answer(line)
         outfile.write(_encode(result) + "\n")
         outfile.flush()
         answered += 1
         refused += bool(result["errors"])
     return answered, refused
+
+
+def run_jsonl(
+    file: str, answer: Callable[[str], dict[str, Any]], *, command: str,
+    stdin: TextIO | None = None, stdout: TextIO | None = None,
+) -> int:  # fmt: skip
+    """Read `file` ('-' for standard input), answer every line; exit 0, 1 (some line refused) or 2 (unreadable)."""
+    out = stdout or sys.stdout
+    try:
+        if file == "-":
+            source = stdin or io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+            _, refused = answer_lines(source, out, answer)
+        else:
+            with Path(file).open(encoding="utf-8", errors="replace") as handle:
+                _, refused = answer_lines(handle, out, answer)
+    except OSError as exc:
+        print(f"safeguard {command}: cannot read {file}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_LINES_REFUSED if refused else EXIT_OK
+
+
+def run_stream(infile: TextIO, outfile: TextIO) -> tuple[int, int]:
+    """Answer every line of `infile` on `outfile`; returns (lines answered, lines with errors)."""
+    return answer_lines(infile, outfile, schedule_line)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -242,15 +267,4 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
-    out = stdout or sys.stdout
-    try:
-        if args.file == "-":
-            source = stdin or io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-            _, refused = run_stream(source, out)
-        else:
-            with Path(args.file).open(encoding="utf-8", errors="replace") as handle:
-                _, refused = run_stream(handle, out)
-    except OSError as exc:
-        print(f"safeguard schedule: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_USAGE
-    return EXIT_LINES_REFUSED if refused else EXIT_OK
+    return run_jsonl(args.file, schedule_line, command="schedule", stdin=stdin, stdout=stdout)

@@ -14,15 +14,22 @@ from enum import StrEnum
 from fractions import Fraction
 
 from safeguard.guidelines._reader import Reader
-from safeguard.guidelines.dates import (
-    add_days,
-    add_years,
-    last_day_within,
-    period_last_day,
-)
+from safeguard.guidelines.dates import period_last_day
 from safeguard.guidelines.durations import Duration, Unit
 from safeguard.guidelines.errors import GuidelineError, Problem, Problems
 from safeguard.guidelines.facts import Evidence, Fact, Status, warning_text
+from safeguard.guidelines.register import (
+    REVIEW_AFTER_YEARS,
+    REVIEW_AFTER_YEARS_UNDER_18,
+    REVIEW_FACT,
+    annual_notification_due,
+    change_notification_due,
+    initial_notification_due,
+    review_qualifying_date,
+    travel_notification_due,
+)
+from safeguard.guidelines.register import further_review_date as _further_review
+from safeguard.guidelines.register import staying_elsewhere_counts as staying_elsewhere_counts
 
 
 class Disposal(StrEnum):
@@ -57,26 +64,15 @@ S82_NOT_HALVED_FACT = Fact(
     "Secondary sources agree that the conditional discharge's own length and indefinite "
     "requirements are not halved for a person under 18",
 )
-REVIEW_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 ss.91A-91G (in force 30 July 2012)")
 CRIMINAL_RESPONSIBILITY_FACT = Fact(
     Evidence.VERIFIED,
     "Children and Young Persons Act 1933 s.50 (legislation.gov.uk): it is conclusively presumed that no "
     "child under the age of ten can be guilty of any offence",
 )
 AGE_OF_CRIMINAL_RESPONSIBILITY = 10
-INITIAL_NOTIFICATION_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 s.83")
-CHANGES_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 s.84")
-ANNUAL_FACT = Fact(Evidence.SECONDARY, "Sexual Offences Act 2003 s.85, via a secondary source")
-TRAVEL_FACT = Fact(Evidence.SECONDARY, "Foreign travel notification rules, via a secondary source")
 
 SIX_MONTHS = Fraction(6)
 THIRTY_MONTHS = Fraction(30)
-REVIEW_AFTER_YEARS = 15
-REVIEW_AFTER_YEARS_UNDER_18 = 8
-FURTHER_REVIEW_AFTER_YEARS = 8
-INITIAL_NOTIFICATION_DAYS = 3
-CHANGE_NOTIFICATION_DAYS = 3
-FOREIGN_TRAVEL_NOTICE_DAYS = 7
 
 SUSPENDED_OPEN_QUESTION = (
     "Open question: whether a suspended sentence counts as imprisonment for the s.82 table is not "
@@ -331,7 +327,7 @@ def notification_period(
     if indefinite:
         years = REVIEW_AFTER_YEARS_UNDER_18 if under_18 else REVIEW_AFTER_YEARS
         start = first_notification_date or relevant_date
-        review_date = add_years(start, years)
+        review_date = review_qualifying_date(start, under_18_on_relevant_date=under_18).due_date
         basis += (
             f". Review: the first date a review can be sought is {years} years after the first "
             f"notification (ss.91A-91G){' for a person under 18 on the relevant date' if under_18 else ''}"
@@ -418,43 +414,37 @@ def _indefinite_row(disposal: Disposal, custody_length: Duration | None) -> str:
     return f"imprisonment for a term of 30 months or more ({_term(custody_length)})"
 
 
-# --- Deadlines and review dates (the supervision app uses these too) ----------------------------
+# --- Deadlines and review dates: computed in `register.py` (the supervision app uses the same code) -----
 
 
 def initial_notification_deadline(relevant_date: date) -> date:
     """Last day for the initial notification: within 3 days of the relevant date (s.83)."""
-    return last_day_within(relevant_date, INITIAL_NOTIFICATION_DAYS)
+    return initial_notification_due(relevant_date).due_date
 
 
 def change_notification_deadline(change_date: date) -> date:
     """Last day to notify a change of name or address, or release from custody (s.84)."""
-    return last_day_within(change_date, CHANGE_NOTIFICATION_DAYS)
+    return change_notification_due(change_date).due_date
 
 
 def annual_renotification_date(last_notification_date: date) -> date:
     """Periodic re-notification falls due each year (s.85; secondary source)."""
-    return add_years(last_notification_date, 1)
+    return annual_notification_due(last_notification_date).due_date
 
 
 def foreign_travel_notice_deadline(departure_date: date) -> date:
     """Latest day to notify foreign travel: at least 7 days before departure (secondary source)."""
-    return add_days(departure_date, -FOREIGN_TRAVEL_NOTICE_DAYS)
+    return travel_notification_due(departure_date).due_date
 
 
 def first_review_date(first_notification_date: date, *, under_18_at_relevant_date: bool) -> date:
-    """First qualifying date for review of indefinite requirements (ss.91A-91G)."""
-    years = REVIEW_AFTER_YEARS_UNDER_18 if under_18_at_relevant_date else REVIEW_AFTER_YEARS
-    return add_years(first_notification_date, years)
+    """First qualifying date for review of indefinite requirements (s.91B(2))."""
+    return review_qualifying_date(first_notification_date, under_18_on_relevant_date=under_18_at_relevant_date).due_date
 
 
 def further_review_date(decision_to_continue_date: date) -> date:
     """After a decision to keep the requirements, the next qualifying date is 8 years later."""
-    return add_years(decision_to_continue_date, FURTHER_REVIEW_AFTER_YEARS)
-
-
-def staying_elsewhere_counts(days_at_one_address: int, days_in_last_12_months: int) -> bool:
-    """A stay must be notified if 7 days at once, or 7 days in total across 12 months (s.84)."""
-    return days_at_one_address >= 7 or days_in_last_12_months >= 7
+    return _further_review(decision_to_continue_date).due_date
 
 
 # --- JSON (the command line and the API share these shapes) -----------------------------------

@@ -7,12 +7,15 @@ for a page (audited, 404 when out of reach), and show a person's name and refere
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import IsNull
 
+from safeguard.accounts.choices import SharingBasis
 from safeguard.accounts.models import Agency
 from safeguard.audit.services import record_event
 from safeguard.people.models import Person, PersonAgencyLink
@@ -29,9 +32,12 @@ __all__ = [
     "Person",
     "demographics",
     "justification_for",
+    "linked_agency_ids",
     "person_locate",
     "persons_visible_to",
     "share_person",
+    "share_under_statutory_basis",
+    "statutory_link_exists",
     "visible_person_filter",
 ]
 
@@ -80,4 +86,40 @@ def share_person(
         obj=person,
         details={"agency": agency.pk, "basis": basis, "purpose": purpose},
     )
+    return True
+
+
+def statutory_link_exists(actor: Actor, field: str = "person_id") -> IsNull:
+    """An open link, as owner or under statutory multi-agency sharing (not consent alone), from the
+    person in `field` of the outer query to the actor's agency: a probe of the one-open-link index per
+    row, so scoping another app's records this way needs no join and no DISTINCT.
+
+    Written as `(SELECT id … LIMIT 1) IS NOT NULL` rather than EXISTS: PostgreSQL turns an EXISTS into a
+    semi-join, and with a large agency it then hashes all of the agency's links and sorts all of its rows
+    before taking a page of 25; a scalar subquery stays a probe per row, so an ordered index scan stops
+    after the page (measured in benchmarks/bench_supervision.py)."""
+    link = PersonAgencyLink.objects.filter(
+        person_id=OuterRef(field),
+        agency_id=actor.agency.pk,
+        ended_on__isnull=True,
+        basis__in=[SharingBasis.OWNER, SharingBasis.STATUTORY],
+    )
+    return IsNull(Subquery(link.values("pk")[:1]), False)
+
+
+def linked_agency_ids(person_id: uuid.UUID | str) -> list[int]:
+    """The agencies holding an open owner or statutory link to the person (one query)."""
+    return list(
+        PersonAgencyLink.objects.filter(
+            person_id=person_id, ended_on__isnull=True, basis__in=[SharingBasis.OWNER, SharingBasis.STATUTORY]
+        ).values_list("agency_id", flat=True)
+    )
+
+
+def share_under_statutory_basis(*, person: Person, agency: Agency, started_on: date) -> bool:
+    """Give `agency` an open statutory link to the person unless it holds one (a case transferred to
+    another area under MAPPA sharing). Returns whether a link was made; the caller audits its change."""
+    if PersonAgencyLink.objects.filter(person=person, agency=agency, ended_on__isnull=True).exists():
+        return False
+    PersonAgencyLink.objects.create(person=person, agency=agency, basis=SharingBasis.STATUTORY, started_on=started_on)
     return True

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from safeguard.accounts.forms import JustificationForm
@@ -66,6 +67,10 @@ def person_justify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         reasons = dict(request.session.get(JUSTIFICATIONS_KEY, {}))
         reasons[str(person.pk)] = form.cleaned_data["justification"]
         request.session[JUSTIFICATIONS_KEY] = reasons
+        # Back where the reason was asked for (another app's page of this person), else the record.
+        back = request.GET.get("next", "")
+        if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            return redirect(back)
         return redirect("people:detail", pk=pk)
     return render(request, "people/justify.html", {"form": form, "person_reference": person.reference, "pk": pk})
 

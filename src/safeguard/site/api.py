@@ -23,6 +23,7 @@ from safeguard.courts.api import router as courts_router
 from safeguard.people.api import router as people_router
 from safeguard.people.selectors import JustificationRequired
 from safeguard.programmes.api import router as programmes_router
+from safeguard.supervision.api import router as supervision_router
 from safeguard.untrusted import InputRefused
 
 api = NinjaAPI(
@@ -45,6 +46,7 @@ api.add_router("/", people_router)
 api.add_router("/", courts_router)
 api.add_router("/", assessments_router)
 api.add_router("/", programmes_router)
+api.add_router("/", supervision_router)
 
 
 def _operations() -> list[Operation]:

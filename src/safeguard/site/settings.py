@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "safeguard.insights",
     "safeguard.alerts",
     "safeguard.programmes",
+    "safeguard.supervision",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("insights/", include("safeguard.insights.urls")),
     path("alerts/", include("safeguard.alerts.urls")),
     path("programmes/", include("safeguard.programmes.urls")),
+    path("supervision/", include("safeguard.supervision.urls")),
     path("api/v1/docs", api_docs, name="api-docs"),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -191,7 +191,9 @@ def test_review_date_without_first_notification_warns() -> None:
 
 
 def test_review_dates_on_29_february() -> None:
-    assert first_review_date(date(2024, 2, 29), under_18_at_relevant_date=False) == date(2039, 2, 28)
+    # s.91B(2): the day after the end of the 15-year period beginning with 29 February 2024 (which ends
+    # on 28 February 2039, as no 29 February 2039 exists).
+    assert first_review_date(date(2024, 2, 29), under_18_at_relevant_date=False) == date(2039, 3, 1)
     assert first_review_date(date(2024, 2, 29), under_18_at_relevant_date=True) == date(2032, 2, 29)
     assert further_review_date(date(2040, 2, 29)) == date(2048, 2, 29)
 

@@ -18,7 +18,7 @@ def _kind(field: forms.BoundField) -> str:
         return "date"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a subclass of RadioSelect: asked first
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
