@@ -12,7 +12,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from safeguard.instruments import registry
 from tests.conftest import ROLES, sign_in
-from tests.security import matrix_accounts, matrix_assessments, matrix_courts, matrix_jobs, matrix_platform
+from tests.security import (
+    matrix_accounts,
+    matrix_assessments,
+    matrix_courts,
+    matrix_jobs,
+    matrix_platform,
+    matrix_prevention,
+)
 from tests.security.matrix_common import (
     ALL,
     CALCULATORS,
@@ -68,6 +75,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     **matrix_courts.ROWS,
     **matrix_platform.ROWS,
     **matrix_jobs.ROWS,
+    **matrix_prevention.ROWS,
 }
 
 
@@ -75,6 +83,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
 API_BODIES = {
     **matrix_assessments.API_BODIES,
     **matrix_courts.API_BODIES,
+    **matrix_prevention.API_BODIES,
     "api-1:note_create": {"body": "Synthetic test note."},
     "api-1:person_create": {"given_name": "Testy", "family_name": "Matrix", "date_of_birth": "1990-05-05"},
     "api-1:calculate": {"offence": "unknown-offence"},
@@ -120,7 +129,7 @@ def kwargs_for(name: str, world) -> dict:
         elif key == "membership_pk":
             kwargs[key] = world.memberships["prob_prac"].pk
     # An app's rows may name (and create) the records its own URLs need.
-    for app in (matrix_accounts, matrix_assessments, matrix_courts, matrix_platform, matrix_jobs):
+    for app in (matrix_accounts, matrix_assessments, matrix_courts, matrix_platform, matrix_jobs, matrix_prevention):
         if hasattr(app, "kwargs_for"):
             kwargs.update(app.kwargs_for(name, world))
     return kwargs

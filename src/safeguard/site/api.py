@@ -18,6 +18,7 @@ from safeguard.audit.refusals import record_refusal
 from safeguard.courts.api import router as courts_router
 from safeguard.people.api import router as people_router
 from safeguard.people.selectors import JustificationRequired
+from safeguard.prevention.api import router as prevention_router
 
 api = NinjaAPI(
     title="Safeguard API",
@@ -36,6 +37,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", people_router)
 api.add_router("/", courts_router)
 api.add_router("/", assessments_router)
+api.add_router("/", prevention_router)
 
 
 @api.exception_handler(Http404)

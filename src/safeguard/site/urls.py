@@ -18,6 +18,8 @@ urlpatterns = [
     path("assessments/", include("safeguard.assessments.urls")),
     path("sentencing/", include("safeguard.courts.urls")),
     path("jobs/", include("safeguard.jobs.urls")),
+    path("help/", include("safeguard.prevention.public_urls")),
+    path("prevention/", include("safeguard.prevention.urls")),
     path("api/v1/docs", api_docs, name="api-docs"),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
