@@ -92,6 +92,7 @@ def test_a_person_returns_with_code_and_passphrase_and_reads_the_reply(world):
     fx.make_centres(world)
     client = Client()
     start_in_browser(client, message="I would like to talk to someone.")
+    assert 'data-testid="new-code"' in client.get(url("conversation")).content.decode()
     code = code_on_page(client)
     assert client.post(url("leave")).status_code == 303
     assert client.get(url("conversation")).content.decode().count("No conversation is open in this browser") == 1
@@ -104,6 +105,7 @@ def test_a_person_returns_with_code_and_passphrase_and_reads_the_reply(world):
     assert opened.status_code == 303 and COOKIE in opened.cookies
     page = again.get(url("conversation")).content.decode()
     assert "A synthetic reply." in page and "I would like to talk to someone." in page
+    assert 'data-testid="new-code"' not in page  # shown large only when the conversation starts
     again.post(url("conversation"), {"body": "Thank you, I will write again."})
     assert Message.objects.filter(author="help_seeker").count() == 2
 

@@ -201,9 +201,9 @@ def conversation_return(*, code: str, passphrase: str, now: datetime, endpoint: 
         if conversation is not None and matched:
             ratelimit.forget(key)
             token = codes.new_session_token()
-            HelpSeekerSession.objects.create(
+            HelpSeekerSession.objects.create(  # they typed the code: no need to show it big again
                 token_digest=codes.token_digest(token), conversation_id=conversation.pk, created_at=now,
-                last_seen_at=now,
+                last_seen_at=now, code_shown=True,
             )
             Conversation.objects.filter(pk=conversation.pk).update(last_activity_at=now)
             audit(action="prevention.help.return", object_type=CONVERSATION, object_id=str(conversation.pk),
