@@ -14,3 +14,5 @@ echo "== audit chain"
 .venv/bin/python benchmarks/bench_audit.py --events 20000
 echo "== list exports and schedules"
 .venv/bin/python benchmarks/bench_exports.py --rows 10000 50000 200000
+echo "== prevention: returns and reads"
+.venv/bin/python benchmarks/bench_prevention.py --tries 40
