@@ -82,7 +82,8 @@ def world(db) -> World:
         "other_prevention": "prevention",
     }
     agencies = {
-        key: Agency.objects.create(name=f"Test {key} agency", kind=kind) for key, kind in kinds.items()
+        # Names in words ("Test other prevention agency"): the plain-words sweep reads them on pages.
+        key: Agency.objects.create(name=f"Test {key.replace('_', ' ')} agency", kind=kind) for key, kind in kinds.items()
     }
     users, memberships = {}, {}
     for name, (agency_key, role) in ROLES.items():

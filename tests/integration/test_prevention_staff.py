@@ -248,3 +248,24 @@ def test_list_pages_cost_the_same_number_of_queries_at_3_and_30_records(world, p
             assert client.get(reverse(page)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_supervisor_sets_the_centres_public_details(world):
+    client = staff(world, "prev_sup")
+    refused = client.post(reverse("prevention:centre"), {"public_name": "Centre (test)", "region": "Testshire",
+                                                         "languages": ["en"], "open_0": "09:00", "close_0": "08:00",
+                                                         "open_1": "10:00"})
+    text = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Monday: the closing time must be after the opening time" in text
+    assert "Tuesday: enter both the opening and the closing time, or neither" in text
+    saved = client.post(reverse("prevention:centre"), {
+        "public_name": "Centre Testwick (test)", "region": "Testshire", "languages": ["en", "pl"],
+        "open_0": "09:00", "close_0": "17:00", "open_1": "09:00", "close_1": "17:00", "open_4": "10:00",
+        "close_4": "14:00", "answers_messages": "on", "accepts_referrals": "on",
+    })
+    assert saved.status_code == 302
+    page = Client().get("/help/en/centres").content.decode()
+    assert "Centre Testwick (test)" in page and "English, Polish" in page
+    assert "Monday to Tuesday, 09:00 to 17:00" in page and "Friday, 10:00 to 14:00" in page
+    assert staff(world, "prev_prac").get(reverse("prevention:centre")).status_code == 403
