@@ -40,3 +40,13 @@ def test_at_most_two_years_at_once(world):
     with pytest.raises(ValueError, match="104 weeks"):
         ports.weekly_aggregates(actor=world.actor("analyst"), first_week=timezone.localdate() - timedelta(weeks=200),
                                 last_week=timezone.localdate())
+
+
+def test_only_roles_that_see_insights_or_the_services_statistics_may_ask(world):
+    from django.core.exceptions import PermissionDenied
+
+    week = week_start(timezone.localdate())
+    for who in ("police_prac", "prob_prac", "auditor", "admin"):
+        with pytest.raises(PermissionDenied):
+            ports.weekly_aggregates(actor=world.actor(who), first_week=week, last_week=week)
+    assert len(ports.weekly_aggregates(actor=world.actor("prev_prac"), first_week=week, last_week=week)) == 1

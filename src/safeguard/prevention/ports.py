@@ -13,9 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from safeguard.policy import Actor
+from django.core.exceptions import PermissionDenied
+
+from safeguard import policy
+from safeguard.policy import Action, Actor
 from safeguard.prevention import statistics
 from safeguard.prevention.auditing import audit
+from safeguard.prevention.policies import PreventionAction
 
 THRESHOLD = 10
 
@@ -38,7 +42,10 @@ class WeeklyAggregate:
 
 
 def weekly_aggregates(*, actor: Actor, first_week: date, last_week: date) -> list[WeeklyAggregate]:
-    """Network-wide weekly figures, suppressed, for another app (insights). At most 104 weeks."""
+    """Network-wide weekly figures, suppressed, for another app (insights): for an actor who may view
+    insights (or the service's own statistics). At most 104 weeks."""
+    if not (policy.allows(actor, Action.INSIGHTS_VIEW) or policy.allows(actor, PreventionAction.STATISTICS_VIEW)):
+        raise PermissionDenied
     if last_week - first_week > timedelta(weeks=104):
         raise ValueError("ask for at most 104 weeks")
     figures = statistics.service_statistics(centres=None, first_week=first_week, last_week=last_week)
