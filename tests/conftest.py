@@ -161,6 +161,20 @@ def sign_in(client, user) -> None:
 
 
 @pytest.fixture
+def token_client(world):
+    """A test client authenticating with a new bearer token of the named role."""
+    from django.test import Client
+
+    from safeguard.accounts import services
+
+    def make(name: str) -> Client:
+        token = services.api_token_create(membership=world.memberships[name], name="test")
+        return Client(headers={"Authorization": f"Bearer {token}"})
+
+    return make
+
+
+@pytest.fixture
 def as_user(client, world):
     def _sign_in(name: str):
         sign_in(client, world.users[name])

@@ -7,7 +7,6 @@ import json
 import pytest
 from django.test import Client
 
-from safeguard.accounts import services as account_services
 from safeguard.assessments.models import Assessment
 from safeguard.audit.models import AuditEvent
 from safeguard.instruments import registry
@@ -16,12 +15,8 @@ STABLE = "stable-2007"
 
 
 @pytest.fixture
-def api(world):
-    def make(name: str) -> Client:
-        token = account_services.api_token_create(membership=world.memberships[name], name="test")
-        return Client(headers={"Authorization": f"Bearer {token}"})
-
-    return make
+def api(token_client):
+    return token_client
 
 
 def post(client: Client, url: str, body: object, **headers):
@@ -83,10 +78,15 @@ def test_answer_errors_are_field_level_422_and_nothing_is_stored(world, api):
     assert future.status_code == 422 and future.json()["errors"][0]["field"] == "assessment_date"
     infinite = client.post(url, '{"instrument": "rsr", "inputs": {"serious_non_sexual_violence_percent": 1e400}}',
                            content_type="application/json")
-    assert infinite.status_code == 422
+    # A number too large to represent is refused as it is read (JSON has no infinity), with its field.
+    assert infinite.status_code == 400
     assert infinite.json()["errors"][0]["field"] == "inputs.serious_non_sexual_violence_percent"
-    for bad in ({"instrument": STABLE, "inputs": [1, 2]}, {"inputs": {}}, "not an object"):
+    assert infinite.json()["errors"][0]["code"] == "not_finite"
+    for bad in ({"instrument": STABLE, "inputs": [1, 2]}, {"inputs": {}}):
         assert post(client, url, bad).status_code == 422
+    # A body that is not an object cannot be read as the request at all.
+    not_an_object = post(client, url, "not an object")
+    assert not_an_object.status_code == 400 and not_an_object.json()["errors"][0]["code"] == "not_an_object"
     assert client.post(url, "{oops", content_type="application/json").status_code in (400, 422)
     correction = post(client, "/api/v1/assessments/not-a-uuid/corrections", {"inputs": {}, "reason": "x"})
     assert correction.status_code == 422

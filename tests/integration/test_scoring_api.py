@@ -37,7 +37,13 @@ def test_unknown_instrument_lists_the_allowed_ids(client, world):
 def test_not_json_is_a_clear_error_not_500(client, world):
     sign_in(client, world.users["prob_prac"])
     response = client.post("/api/v1/scores/cport", "{oops", content_type="application/json")
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == {
+        "field": "body",
+        "code": "invalid_json",
+        "message": "the request body is not valid JSON: Expecting property name enclosed in double quotes "
+        "at line 1, column 2",
+    }
 
 
 def test_catalogue_carries_verification_status(client, world):

@@ -3,7 +3,6 @@ assessments of persons (scoped, audited, immutable once completed)."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +15,8 @@ from safeguard import policy
 from safeguard.assessments import selectors, services
 from safeguard.assessments.models import Assessment
 from safeguard.assessments.services import AnswersInvalid
+from safeguard.core.api_schemas import ErrorOut, FieldProblem, JsonBool, JsonDate, Open
+from safeguard.core.untrusted_http import json_body
 from safeguard.instruments import registry
 from safeguard.policy import Action
 
@@ -27,11 +28,69 @@ def _require(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _json_object(request: HttpRequest) -> Any:
-    try:
-        return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return None
+class InstrumentOut(Open):
+    id: str
+    name: str
+    model_version: str
+    thresholds_version: str
+    source: str
+    verified: bool = Field(..., description="False while any of its tables is not verified against its source")
+
+
+class InstrumentDetailOut(InstrumentOut):
+    input_schema: dict[str, Any] = Field(..., description="JSON Schema of the inputs")
+
+
+class UnknownInstrument(ErrorOut):
+    allowed: list[str] = Field(..., description="The instrument ids there are")
+
+
+class ScoreOut(Open):
+    """An instrument's result; instruments add their own keys (listed as `extra_keys` in /instruments)."""
+
+    instrument: str
+    model_version: str
+    thresholds_version: str
+    verified: bool
+    band: str | None
+    points: int | None
+    probability: float | None
+    not_applicable_reason: str | None
+    warnings: list[str]
+    errors: list[FieldProblem]
+    items: list[dict[str, Any]] = Field(..., description="Each item's answer, points and the rule that gave them")
+
+
+class ScoreRefused(ScoreOut):
+    detail: str
+
+
+class ScoresOut(Schema):
+    results: dict[str, ScoreOut] = Field(..., description="Each instrument's result, by id")
+
+
+class ScoresRefused(ErrorOut):
+    results: dict[str, ScoreOut] | None = Field(None, description="Each instrument's result, by id")
+
+
+class ScoresIn(Schema):
+    instruments: list[str] = Field(..., description="Instrument ids, as listed by GET /instruments")
+    input: dict[str, Any] = Field(default_factory=dict, description="The answers, shared by every instrument")
+
+
+_ANY_INPUT = {
+    "requestBody": {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "The answers, as in the instrument's input schema (GET /instruments/{id})",
+                }
+            }
+        },
+        "required": True,
+    }
+}
 
 
 def _unknown(instrument_id: str) -> Status[dict[str, Any]]:
@@ -41,11 +100,22 @@ def _unknown(instrument_id: str) -> Status[dict[str, Any]]:
             "detail": f"No instrument {instrument_id!r}",
             "code": "unknown_instrument",
             "allowed": list(registry.instrument_ids()),
+            "errors": [
+                {
+                    "field": "instrument_id",
+                    "code": "unknown_instrument",
+                    "message": f"no instrument {instrument_id!r}; allowed: {', '.join(registry.instrument_ids())}",
+                }
+            ],
         },
     )
 
 
-@router.get("/instruments", summary="Every instrument with its version, source and verification status")
+@router.get(
+    "/instruments",
+    response=list[InstrumentOut],
+    summary="Every instrument with its version, source and verification status",
+)
 def instruments(request: HttpRequest) -> list[dict[str, Any]]:
     _require(request)
     return [m.to_dict() for m in registry.list_instruments()]
@@ -53,7 +123,7 @@ def instruments(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/instruments/{instrument_id}",
-    response={200: dict[str, Any], 404: dict[str, Any]},
+    response={200: InstrumentDetailOut, 404: UnknownInstrument},
     summary="One instrument and the JSON Schema of its inputs",
 )
 def instrument(request: HttpRequest, instrument_id: str) -> Status[dict[str, Any]]:
@@ -68,35 +138,77 @@ def instrument(request: HttpRequest, instrument_id: str) -> Status[dict[str, Any
 
 @router.post(
     "/scores/{instrument_id}",
-    response={200: dict[str, Any], 404: dict[str, Any], 422: dict[str, Any]},
+    response={200: ScoreOut, 404: UnknownInstrument, 422: ScoreRefused},
     summary="Score one instrument; every item's points and rule are explained",
+    description="Nothing is stored and no one is named. A refused input gives the whole result with "
+    "one entry in `errors` per field.",
+    openapi_extra=_ANY_INPUT,
 )
 def score(request: HttpRequest, instrument_id: str) -> Status[dict[str, Any]]:
     _require(request)
+    data = json_body(request)
     if instrument_id not in registry.instrument_ids():
         return _unknown(instrument_id)
-    result = registry.score(instrument_id, _json_object(request))
-    body = result.to_dict()
-    return Status(422 if body.get("errors") else 200, body)
+    body = registry.score(instrument_id, data).to_dict()  # type: ignore[arg-type]  # refuses a non-object
+    if body.get("errors"):
+        return Status(422, {**body, "detail": "The input is not valid for this instrument"})
+    return Status(200, body)
 
 
 @router.post(
     "/scores",
-    response={200: dict[str, Any], 404: dict[str, Any], 422: dict[str, Any]},
+    response={200: ScoresOut, 404: UnknownInstrument, 422: ScoresRefused},
     summary="Score several instruments on one input; composites (RSR, PNI) after their components",
+    description="A refused input gives every instrument's result, and in `errors` each problem once, "
+    "its field as `input.<field>`.",
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": ScoresIn.model_json_schema()}},
+            "required": True,
+        }
+    },
 )
 def score_several(request: HttpRequest) -> Status[dict[str, Any]]:
     _require(request)
-    data = _json_object(request)
+    data = json_body(request)
+    if isinstance(data, dict) and not isinstance(data.get("input", {}), dict):
+        return Status(
+            422,
+            {
+                "detail": "Send the answers as an object",
+                "errors": [{"field": "input", "code": "invalid", "message": "input must be an object of answers"}],
+            },
+        )
     if not isinstance(data, dict) or not isinstance(data.get("instruments"), list):
-        return Status(422, {"errors": [{"field": "instruments", "code": "required",
-                                        "message": "Send {\"instruments\": [ids…], \"input\": {fields…}}"}]})
+        return Status(
+            422,
+            {
+                "detail": "Send the instrument ids and the answers",
+                "errors": [
+                    {
+                        "field": "instruments",
+                        "code": "required",
+                        "message": 'Send {"instruments": [ids…], "input": {fields…}}',
+                    }
+                ],
+            },
+        )
     unknown = [i for i in data["instruments"] if i not in registry.instrument_ids()]
     if unknown:
         return _unknown(str(unknown[0]))
     results = registry.score_many(data["instruments"], data.get("input"))  # type: ignore[arg-type]
     bodies = {k: v.to_dict() for k, v in results.items()}
-    return Status(422 if any(b.get("errors") for b in bodies.values()) else 200, {"results": bodies})
+    problems = {
+        (f"input.{e['field']}", e["code"]): {**e, "field": f"input.{e['field']}"}
+        for b in bodies.values()
+        for e in b.get("errors") or []
+    }
+    if problems:
+        return Status(
+            422,
+            {"detail": "The input is not valid for every instrument", "errors": list(problems.values()), "results": bodies},
+        )
+    return Status(200, {"results": bodies})
 
 
 # -- stored assessments of persons ---------------------------------------------------------------
@@ -107,8 +219,8 @@ TAGS = ["assessments"]
 class AssessmentIn(Schema):
     instrument: str = Field(..., max_length=40, description="Instrument id, as listed by GET /instruments")
     inputs: dict[str, Any] = Field(default_factory=dict, description="Answers, as in the instrument's input schema")
-    complete: bool = Field(False, description="Score and complete now; otherwise a draft is kept")
-    assessment_date: date | None = Field(
+    complete: JsonBool = Field(False, description="Score and complete now; otherwise a draft is kept")
+    assessment_date: JsonDate | None = Field(
         None, description="The date the assessment speaks for (default: the answers' assessment_date, else today); used when completing"
     )
 
@@ -224,7 +336,7 @@ def person_assessments(request: HttpRequest, pk: uuid.UUID) -> list[AssessmentSu
 @router.post(
     "/persons/{pk}/assessments",
     tags=TAGS,
-    response={201: AssessmentDetail, 422: dict[str, Any]},
+    response={201: AssessmentDetail, 422: ErrorOut},
     summary="Start an assessment of a person, or record a completed one with `complete: true`",
     description="Answer errors come back as 422 with one entry per field (`inputs.<field>`); nothing is stored.",
 )
@@ -263,7 +375,7 @@ def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> Assessm
 @router.post(
     "/assessments/{assessment_id}/corrections",
     tags=TAGS,
-    response={201: AssessmentDetail, 422: dict[str, Any]},
+    response={201: AssessmentDetail, 422: ErrorOut},
     summary="Correct a completed assessment: a new version pointing to this one, with the reason",
     description="Only the latest version can be corrected, by the agency that holds it. Nothing is overwritten.",
 )

@@ -7,7 +7,6 @@ Calculations use the guideline data in use: the packaged files plus accepted upl
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from safeguard import policy
+from safeguard.core.api_schemas import ErrorOut, JsonBool, Open
+from safeguard.core.untrusted_http import json_body
 from safeguard.courts import library, presenters, report, selectors, services, steps
 from safeguard.courts.models import CaseScenario, SentencingCase
 from safeguard.guidelines import (
@@ -35,24 +36,39 @@ router = Router(tags=["sentencing"])
 def _body(request: HttpRequest) -> Any:
     if not policy.allows(request.actor, Action.SENTENCING_CALCULATE):  # type: ignore[attr-defined]
         raise PermissionDenied
-    try:
-        return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return None
+    return json_body(request)
 
 
-def _invalid_json() -> Status[dict[str, Any]]:
+def _not_an_object() -> Status[dict[str, Any]]:
     return Status(
         400,
         {
+            "detail": "The request body must be a JSON object",
             "errors": [
-                {"field": "", "code": "invalid_json", "message": "The request body must be a JSON object"}
-            ]
+                {"field": "body", "code": "invalid_json", "message": "The request body must be a JSON object"}
+            ],
         },
     )
 
 
-@router.get("/sentencing/guidelines", summary="Guideline versions, their dates and verification status")
+def _refused(body: dict[str, Any]) -> Status[dict[str, Any]]:
+    return Status(422, {"detail": "The request is not valid", **body})
+
+
+class GuidelineOut(Open):
+    id: str
+    version: str
+    title: str
+    effective_from: str = Field(..., description="The date this version applies from, YYYY-MM-DD")
+    offences: list[str]
+    status: str = Field(..., description="verified, or what is still to be checked")
+
+
+@router.get(
+    "/sentencing/guidelines",
+    response=list[GuidelineOut],
+    summary="Guideline versions, their dates and verification status",
+)
 def guidelines(request: HttpRequest) -> list[dict[str, Any]]:
     if not policy.allows(request.actor, Action.SENTENCING_CALCULATE):  # type: ignore[attr-defined]
         raise PermissionDenied
@@ -61,7 +77,7 @@ def guidelines(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/sentencing/calculate",
-    response={200: dict[str, Any], 400: dict[str, Any], 422: dict[str, Any]},
+    response={200: dict[str, Any], 422: ErrorOut},
     summary="Walk the guideline steps from offence to notification period (one offence, or a case of several)",
     openapi_extra={
         "requestBody": {
@@ -73,14 +89,16 @@ def guidelines(request: HttpRequest) -> list[dict[str, Any]]:
 def calculate(request: HttpRequest) -> Status[dict[str, Any]]:
     data = _body(request)
     if not isinstance(data, dict):
-        return _invalid_json()
+        return _not_an_object()
     outcome = calculate_any_from_dict(data, library.current().library)
-    return Status(422 if isinstance(outcome, Problems) else 200, outcome.to_dict())
+    if isinstance(outcome, Problems):
+        return _refused(outcome.to_dict())
+    return Status(200, outcome.to_dict())
 
 
 @router.post(
     "/sentencing/notification",
-    response={200: dict[str, Any], 400: dict[str, Any], 422: dict[str, Any]},
+    response={200: dict[str, Any], 422: ErrorOut},
     summary="Notification period under the Sexual Offences Act 2003 s.82",
     openapi_extra={
         "requestBody": {
@@ -92,9 +110,9 @@ def calculate(request: HttpRequest) -> Status[dict[str, Any]]:
 def notification(request: HttpRequest) -> Status[dict[str, Any]]:
     data = _body(request)
     if not isinstance(data, dict):
-        return _invalid_json()
+        return _not_an_object()
     payload = dict(notification_from_dict(data))
-    return Status(422 if payload.get("errors") else 200, payload)
+    return _refused(payload) if payload.get("errors") else Status(200, payload)
 
 
 # --- cases and scenarios --------------------------------------------------------------------------
@@ -182,7 +200,7 @@ class ScenarioIn(Schema):
         description="older form of request.suspension.requirements: each type is added there as "
         "{type} (types already there are not repeated) and checked by the engine",
     )
-    proposed: bool = False
+    proposed: JsonBool = False
 
 
 def merge_sso_requirements(request: dict[str, Any], types: list[str]) -> dict[str, Any]:
@@ -303,13 +321,13 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseOut:
     return _case(case)
 
 
-def _refused(problems: list[dict[str, str]]) -> Status[dict[str, Any]]:
-    return Status(422, {"errors": problems})
+def _scenario_refused(problems: list[dict[str, str]]) -> Status[dict[str, Any]]:
+    return _refused({"errors": problems})
 
 
 @router.post(
     "/sentencing/cases/{case_id}/scenarios",
-    response={201: ScenarioOut, 422: dict[str, Any]},
+    response={201: ScenarioOut, 422: ErrorOut},
     summary="Add a scenario: the lead offence's request and any further offences, calculated now "
     "(refused with every problem)",
 )
@@ -324,13 +342,13 @@ def scenario_create(request: HttpRequest, case_id: int, payload: ScenarioIn) -> 
             totality=payload.totality.model_dump() if payload.totality else None,
         )  # fmt: skip
     except services.Refused as refused:
-        return _refused(refused.problems)
+        return _scenario_refused(refused.problems)
     return Status(201, _scenario(scenario))
 
 
 @router.put(
     "/sentencing/cases/{case_id}/scenarios/{scenario_id}",
-    response={200: ScenarioOut, 422: dict[str, Any]},
+    response={200: ScenarioOut, 422: ErrorOut},
     summary="Replace a scenario's request and recalculate it",
 )
 def scenario_update(request: HttpRequest, case_id: int, scenario_id: int, payload: ScenarioIn) -> Status[Any]:
@@ -344,7 +362,7 @@ def scenario_update(request: HttpRequest, case_id: int, scenario_id: int, payloa
             totality=payload.totality.model_dump() if payload.totality else None,
         )  # fmt: skip
     except services.Refused as refused:
-        return _refused(refused.problems)
+        return _scenario_refused(refused.problems)
     return Status(200, _scenario(saved))
 
 

@@ -15,10 +15,33 @@ from typing import Any
 from safeguard.courts.models import VerifiedPart
 from safeguard.guidelines import Evidence, GuidelineLibrary
 from safeguard.guidelines.model import Axis, Guideline
+from safeguard.untrusted import GUIDELINE_FILE, InputRefused, parse_toml
 
 GUIDELINE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,48}$")
-MAX_UPLOAD_BYTES = 256 * 1024
+MAX_UPLOAD_BYTES = GUIDELINE_FILE.max_bytes
+
+
+class UploadUnreadable(ValueError):
+    """An uploaded file that cannot be read as guideline data, with the reason in words."""
+
+
+def read_upload(content: bytes) -> tuple[str, dict[str, Any]]:
+    """The text and the data of an uploaded guideline file, read within the limits on size and
+    structure of `safeguard.untrusted.GUIDELINE_FILE` (a scan before the TOML parser runs)."""
+    try:
+        data = parse_toml(content, GUIDELINE_FILE)
+    except InputRefused as refused:
+        if refused.code == "too_large":
+            raise UploadUnreadable(f"The file is larger than {MAX_UPLOAD_BYTES // 1024} KB") from None
+        if refused.code == "not_utf8":
+            raise UploadUnreadable("The file must be UTF-8 text (a .toml guideline data file)") from None
+        if refused.code == "invalid_toml":
+            where = "" if refused.field == "file" else f"{refused.field}: "
+            reason = refused.message.removeprefix(f"the {GUIDELINE_FILE.name} is not valid TOML: ")
+            raise UploadUnreadable(f"The file is not valid TOML: {where}{reason}") from None
+        raise UploadUnreadable(f"The file goes beyond a limit on guideline files: {refused.sentence()}") from None
+    return content.decode("utf-8"), data
 
 
 def find(library: GuidelineLibrary, guideline_id: str, version: str) -> Guideline | None:

@@ -7,7 +7,6 @@ record is never half-saved and the attempt is still on the audit log.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 import uuid
 from typing import Any
 
@@ -461,19 +460,10 @@ def guideline_upload(*, actor: Actor, content: bytes, notes: str) -> GuidelineUp
     notes = notes.strip()
     if not notes:
         raise ValidationError({"notes": "Say what this file is and what changed, with its source"})
-    if len(content) > guideline_admin.MAX_UPLOAD_BYTES:
-        raise _refuse_upload(
-            actor, "", [f"The file is larger than {guideline_admin.MAX_UPLOAD_BYTES // 1024} KB"]
-        )
     try:
-        text = content.decode("utf-8")
-        data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise _refuse_upload(
-            actor, "", ["The file must be UTF-8 text (a .toml guideline data file)"]
-        ) from None
-    except tomllib.TOMLDecodeError as error:
-        raise _refuse_upload(actor, "", [f"The file is not valid TOML: {error}"]) from None
+        text, data = guideline_admin.read_upload(content)
+    except guideline_admin.UploadUnreadable as unreadable:
+        raise _refuse_upload(actor, "", [str(unreadable)]) from None
     guideline_id, version = data.get("id"), data.get("version")
     if "offences" in data and "id" not in data:
         raise _refuse_upload(

@@ -17,6 +17,7 @@ from safeguard.guidelines.engine import list_guidelines
 from safeguard.guidelines.errors import Problem, Problems
 from safeguard.guidelines.notification import DISPOSAL_CHOICES, error_output, notification_from_dict
 from safeguard.guidelines.schema import calculation_json_schema, notification_request_json_schema
+from safeguard.untrusted import API_BODY, BATCH_LINE, InputRefused, Limits, bounded_lines, parse_json
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -26,12 +27,13 @@ def _dump(value: object, stream: TextIO, indent: int | None) -> None:
     stream.write(json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def _parse_json(text: str) -> object | Problems:
+def _parse_json(text: str, limits: Limits = API_BODY, where: str = "(input)") -> object | Problems:
+    """The request as JSON, within the same limits as the API's request bodies (one line of a JSON
+    Lines file: the batch limits), or the problem naming the field and the limit."""
     try:
-        data: object = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        return Problems((Problem("(input)", "invalid_json", f"the input is not valid JSON: {error}"),))
-    return data
+        return parse_json(text, limits, root=where)
+    except InputRefused as refused:
+        return Problems((Problem(refused.field, refused.code, refused.sentence()),))
 
 
 # --- safeguard sentence ------------------------------------------------------------------------
@@ -81,10 +83,12 @@ def run_sentence(
 
 
 def _read(name: str, stdin: TextIO | None) -> str | Problems:
+    # One byte more than the limit is read, so an oversized input is refused without reading it all.
     if name == "-":
-        return (stdin or sys.stdin).read()
+        return (stdin or sys.stdin).read(API_BODY.max_bytes + 1)
     try:
-        return Path(name).read_text(encoding="utf-8")
+        with Path(name).open(encoding="utf-8") as handle:
+            return handle.read(API_BODY.max_bytes + 1)
     except (OSError, UnicodeDecodeError) as error:
         return Problems((Problem("(input)", "unreadable_input", f"cannot read {name}: {error}"),))
 
@@ -186,7 +190,13 @@ def _flags_to_request(args: argparse.Namespace) -> dict[str, object]:
 def _run_lines(stream: TextIO, out: TextIO) -> int:
     """One output line per input line, in order; a bad line gets an error object, never a crash."""
     status = EXIT_OK
-    for number, line in enumerate(stream, start=1):
+    for number, line in bounded_lines(stream, BATCH_LINE):
+        if isinstance(line, InputRefused):
+            result = error_output(Problems((Problem(line.field, line.code, line.sentence()),)))
+            status = EXIT_REFUSED
+            _dump(result, out, None)
+            out.flush()
+            continue
         text = line.rstrip("\r\n")
         if not text.strip():
             result = error_output(
@@ -195,7 +205,7 @@ def _run_lines(stream: TextIO, out: TextIO) -> int:
                 )
             )
         else:
-            data = _parse_json(text)
+            data = _parse_json(text, BATCH_LINE, f"line {number}")
             result = error_output(data) if isinstance(data, Problems) else notification_from_dict(data)
         if result["errors"]:
             status = EXIT_REFUSED

@@ -8,7 +8,6 @@ transcription cannot reach a result.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -37,6 +36,7 @@ from safeguard.guidelines.model import (
     TrialMode,
 )
 from safeguard.guidelines.sentences import Sentence, within
+from safeguard.untrusted import GUIDELINE_FILE, InputRefused, parse_toml
 
 DATA_DIRECTORY = Path(__file__).parent / "data"
 OFFENCES_FILE = "offences.toml"
@@ -593,13 +593,17 @@ def _check_against_maxima(
 
 
 def _read_toml(path: Path) -> Mapping[str, object]:
+    """A data file, read within the limits on size and structure for guideline files."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        return parse_toml(path.read_bytes(), GUIDELINE_FILE)
+    except OSError as error:
         raise GuidelineDataError(
             [Problem(path.name, "unreadable", f"cannot read {path.name}: {error}")]
         ) from error
+    except InputRefused as refused:
+        raise GuidelineDataError(
+            [Problem(path.name, "unreadable", f"cannot read {path.name}: {refused.sentence()}")]
+        ) from None
 
 
 def load_library(directory: Path | None = None) -> GuidelineLibrary:

@@ -14,6 +14,15 @@ from safeguard.instruments import registry
 from safeguard.instruments.base import Instrument
 from safeguard.instruments.fields import Field
 from safeguard.instruments.result import FieldError, Result
+from safeguard.untrusted import (
+    BATCH_LINE,
+    InputRefused,
+    bounded_lines,
+    check_json_text,
+    csv_rows,
+    json_decoder,
+    located_json_problem,
+)
 
 Format = Literal["jsonl", "csv"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv")
@@ -23,6 +32,8 @@ _FLUSH_EVERY = 512
 _TRUE = frozenset({"true", "yes", "1", "y", "t"})
 _FALSE = frozenset({"false", "no", "0", "n", "f"})
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# A CSV cell longer than this is not read as a number (integers in a row have at most 20 digits).
+_LONGEST_NUMBER = BATCH_LINE.max_integer_digits + 4
 
 
 class BatchInputError(ValueError):
@@ -123,16 +134,19 @@ def _jsonl_to_jsonl(
     append = buffer.append
     scored = rejected = 0
     rejections: Counter[tuple[str, str]] = Counter()
-    for line_number, line in enumerate(infile, 1):
-        try:
-            row = loads(line)
-        except (ValueError, RecursionError) as exc:
-            # Only failed lines pay for the blank-line test.
-            if line.isspace() or not line:
-                continue
-            result = _invalid_json(instrument, line_number, exc)
+    for line_number, line in bounded_lines(infile, BATCH_LINE):
+        if type(line) is str:
+            try:
+                row = loads(line)
+            except (ValueError, RecursionError) as exc:
+                # Only failed lines pay for the blank-line test.
+                if line.isspace():
+                    continue
+                result = _invalid_json(instrument, line_number, line, exc)
+            else:
+                result = score_row(row)
         else:
-            result = score_row(row)
+            result = _refused(instrument, line_number, line)  # type: ignore[arg-type]
         if result.errors:
             rejected += 1
             rejections.update({(error.field, error.code) for error in result.errors})
@@ -153,32 +167,48 @@ def _jsonl_to_jsonl(
     return BatchSummary(scored, rejected, dict(rejections))
 
 
-# The default decoder's C scanner (typeshed does not declare the attribute).
-_scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+# The decoder with the batch limits' hooks (integers of at most 20 digits, no NaN or Infinity), and
+# its C scanner (typeshed does not declare the attribute).
+_decoder = json_decoder(BATCH_LINE)
+_decode = _decoder.decode
+_scan_once: Callable[[str, int], tuple[Any, int]] = _decoder.scan_once  # type: ignore[attr-defined]
 
 
 def _loads_line(line: str) -> object:
-    """`json.loads` for one line, calling the C scanner directly when the line is plainly well formed.
+    """One line as JSON within `untrusted.BATCH_LINE`, calling the C scanner directly when the line
+    is plainly well formed.
 
     `json.loads` spends about a third of its time in Python-level wrapping around the same
-    scanner. Anything unusual (leading space, trailing text, bad JSON) goes to `json.loads`, so
-    results and error messages are exactly its own.
+    scanner. Anything unusual (leading space, trailing text, bad JSON) goes to the decoder's own
+    `decode`, so results and error messages are exactly the standard ones. The limits the scanner
+    hooks do not cover (nesting, keys, strings, NUL) are checked by `check_json_text`, which only
+    walks the row when counts on the line show a limit could be exceeded.
     """
     try:
         value, end = _scan_once(line, 0)
     except StopIteration:
-        return json.loads(line)
-    if end == len(line) or line[end:].isspace():
-        return value
-    return json.loads(line)
+        value = _decode(line)
+    else:
+        if end != len(line) and not line[end:].isspace():
+            value = _decode(line)
+    check_json_text(value, line, BATCH_LINE, root="$")
+    return value
 
 
-def _invalid_json(instrument: Instrument, line_number: int, exc: Exception) -> Result:
-    detail = (
-        f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "too deeply nested"
-    )
+def _invalid_json(instrument: Instrument, line_number: int, line: str, exc: Exception) -> Result:
+    if isinstance(exc, InputRefused):
+        return _refused(instrument, line_number, exc)
+    if isinstance(exc, json.JSONDecodeError):
+        detail = f"{exc.msg} at column {exc.colno}"
+        return instrument.error_result(
+            [FieldError("$", "invalid_json", f"line {line_number} is not valid JSON: {detail}")]
+        )
+    return _refused(instrument, line_number, located_json_problem(line, BATCH_LINE, "$", exc))
+
+
+def _refused(instrument: Instrument, line_number: int, refused: InputRefused) -> Result:
     return instrument.error_result(
-        [FieldError("$", "invalid_json", f"line {line_number} is not valid JSON: {detail}")]
+        [FieldError(refused.field, refused.code, f"line {line_number}: {refused.sentence()}")]
     )
 
 
@@ -187,23 +217,16 @@ def _invalid_json(instrument: Instrument, line_number: int, exc: Exception) -> R
 
 def _jsonl_rows(infile: TextIO, instrument: Instrument) -> Iterator[tuple[int, object]]:
     loads = _loads_line
-    for line_number, line in enumerate(infile, 1):
+    for line_number, line in bounded_lines(infile, BATCH_LINE):
+        if isinstance(line, InputRefused):
+            yield line_number, _refused(instrument, line_number, line)
+            continue
         if not line or line.isspace():
             continue
         try:
             yield line_number, loads(line)
         except (ValueError, RecursionError) as exc:
-            detail = (
-                f"{exc.msg} at column {exc.colno}"
-                if isinstance(exc, json.JSONDecodeError)
-                else "too deeply nested"
-            )
-            yield (
-                line_number,
-                instrument.error_result(
-                    [FieldError("$", "invalid_json", f"line {line_number} is not valid JSON: {detail}")]
-                ),
-            )
+            yield line_number, _invalid_json(instrument, line_number, line, exc)
 
 
 def _csv_fields(instrument: Instrument) -> dict[str, Field]:
@@ -244,6 +267,8 @@ def _cell_converter(spec: Field | None) -> Callable[[str], object]:
     if spec.kind == "integer":
 
         def integer(text: str) -> object:
+            if len(text) > _LONGEST_NUMBER:
+                return text  # validation names the field and the range allowed
             try:
                 return int(text)
             except ValueError:
@@ -265,20 +290,24 @@ def _cell_converter(spec: Field | None) -> Callable[[str], object]:
 
 
 def _csv_rows(infile: TextIO, instrument: Instrument) -> Iterator[tuple[int, object]]:
-    reader = csv.reader(infile)
-    header = next(reader, None)
-    if header is None:
+    rows = csv_rows(infile, BATCH_LINE)
+    first = next(rows, None)
+    if first is None:
         return
-    header = [name.strip().lstrip("\ufeff") for name in header]
+    if first.cells is None:
+        raise BatchInputError(f"the CSV header cannot be read: {first.refused}")
+    header = [name.strip().lstrip("\ufeff") for name in first.cells]
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
         raise BatchInputError(f"the CSV header names {', '.join(duplicates)} more than once")
     known = _csv_fields(instrument)
     converters = [(name, _cell_converter(known.get(name))) for name in header]
     width = len(header)
-    last_line = reader.line_num
-    for cells in reader:
-        start, last_line = last_line + 1, reader.line_num
+    for row in rows:
+        start, cells = row.line, row.cells
+        if cells is None:
+            yield start, _refused(instrument, start, row.refused)  # type: ignore[arg-type]
+            continue
         if not cells or all(not cell.strip() for cell in cells):
             continue
         if len(cells) != width:

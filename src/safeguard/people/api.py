@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from safeguard import policy
+from safeguard.core.api_schemas import JsonDate
 from safeguard.people import selectors, services
 from safeguard.people.choices import Sex
 from safeguard.people.models import Person
@@ -71,7 +72,7 @@ class PersonDetail(PersonSummary):
 class PersonIn(Schema):
     given_name: str = Field(..., min_length=1, max_length=100)
     family_name: str = Field(..., min_length=1, max_length=100)
-    date_of_birth: date
+    date_of_birth: JsonDate
     sex: Sex = Sex.NOT_RECORDED
     pnc_number: str = Field("", max_length=13)
 

@@ -4,7 +4,6 @@ it; every call is authorised by the same policy as the pages and audited."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -16,27 +15,14 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from safeguard import policy
+from safeguard.core.api_schemas import ErrorOut
+from safeguard.core.untrusted_http import json_body
 from safeguard.prevention import selectors, services
 from safeguard.prevention.choices import CONTACT_LOG_CHANNELS, Concern, ContactBy, Outcome
 from safeguard.prevention.policies import PreventionAction
+from safeguard.untrusted import InputRefused
 
 router = Router(tags=["prevention"])
-
-
-class Problem(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class Invalid(Schema):
-    detail: str
-    errors: list[Problem]
-
-
-class Refused(Schema):
-    detail: str
-    code: str
 
 
 class ConversationOut(Schema):
@@ -94,9 +80,6 @@ class StatisticsOut(Schema):
     weeks: list[WeekOut]
 
 
-ERRORS: dict[int, Any] = {403: Refused, 422: Invalid}
-
-
 def _require(request: HttpRequest, action: str) -> Any:
     actor = request.actor  # type: ignore[attr-defined]
     if not policy.allows(actor, action):
@@ -104,7 +87,7 @@ def _require(request: HttpRequest, action: str) -> Any:
     return actor
 
 
-@router.get("/prevention/conversations", response={200: ConversationPage, **ERRORS},
+@router.get("/prevention/conversations", response={200: ConversationPage},
             summary="Your centre's conversations (no messages): waiting, mine, open or closed")
 def prevention_conversations(
     request: HttpRequest,
@@ -134,7 +117,7 @@ def _contact(record: Any) -> ContactOut:
     )
 
 
-@router.get("/prevention/contacts", response={200: ContactPage, **ERRORS}, summary="Your centre's contact log")
+@router.get("/prevention/contacts", response={200: ContactPage}, summary="Your centre's contact log")
 def prevention_contacts(request: HttpRequest, after: str = Query("", max_length=100)) -> ContactPage:  # type: ignore[type-arg]
     actor = _require(request, PreventionAction.CONTACT_VIEW)
     page = selectors.contacts(actor=actor, cursor=after)
@@ -183,19 +166,15 @@ def _invalid(field: str, code: str, message: str) -> ValidationError:
     return ValidationError({field: [ValidationError(message, code=code)]})
 
 
-@router.post("/prevention/contacts", response={201: ContactOut, 400: Invalid, **ERRORS},
+@router.post("/prevention/contacts", response={201: ContactOut, 422: ErrorOut},
              summary="Record a contact handled outside the platform (no identity fields)",
              openapi_extra={"requestBody": {"content": {"application/json": {"schema": CONTACT_SCHEMA}},
                                             "required": True}})
 def prevention_contact_create(request: HttpRequest) -> Status[Any]:
     actor = _require(request, PreventionAction.CONTACT_RECORD)
-    try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        data = None
+    data = json_body(request)  # within the API's limits on size and structure (safeguard.untrusted)
     if not isinstance(data, dict):
-        return Status(400, {"detail": "Invalid input", "errors": [
-            {"field": "", "code": "invalid_json", "message": "The request body must be a JSON object"}]})
+        raise InputRefused("not_an_object", "body", "the request body must be a JSON object")
     unknown = sorted(set(data) - CONTACT_FIELDS)
     if unknown:
         raise _invalid(unknown[0], "unknown_field", f"{unknown[0]} is not a field of a contact (no identity fields)")
@@ -215,7 +194,7 @@ def prevention_contact_create(request: HttpRequest) -> Status[Any]:
     return Status(201, _contact(record))
 
 
-@router.get("/prevention/statistics", response={200: StatisticsOut, **ERRORS},
+@router.get("/prevention/statistics", response={200: StatisticsOut},
             summary="Your centre's weekly figures (inside the prevention agency: not suppressed)")
 def prevention_statistics(request: HttpRequest, weeks: int = Query(12, ge=1, le=104)) -> StatisticsOut:  # type: ignore[type-arg]
     actor = _require(request, PreventionAction.STATISTICS_VIEW)

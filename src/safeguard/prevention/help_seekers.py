@@ -4,7 +4,7 @@
 stands for them in services is `HelpSeeker`: the session row (found from the token in the signed
 cookie) and its conversation, plus the endpoint for the audit event, and nothing about the person.
 
-The cookie (ADR 0013): one cookie, `sg_help`, set only when a conversation is started or reopened
+The cookie (ADR 0014): one cookie, `sg_help`, set only when a conversation is started or reopened
 with its code and passphrase; it holds a random token signed with the site's key; HttpOnly,
 SameSite=Strict, Secure in production, Path=/help/, no expiry date (it ends with the browser);
 the server ends the session after SESSION_IDLE_MINUTES without use, SESSION_ABSOLUTE_HOURS after

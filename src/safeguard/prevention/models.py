@@ -146,7 +146,7 @@ class ReplyTemplate(models.Model):
 
 class HelpSeekerSession(models.Model):
     """The one session a help-seeker has while a conversation is open: the browser holds a random
-    token in a signed cookie; only the token's SHA-256 is kept here (ADR 0013)."""
+    token in a signed cookie; only the token's SHA-256 is kept here (ADR 0014)."""
 
     token_digest = models.CharField(max_length=64, unique=True)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")

@@ -3,7 +3,7 @@
 Before a conversation starts these pages set no cookie at all: the language is in the address
 (ADR 0009), and no form carries a CSRF token (that would set Django's CSRF cookie). Forged
 cross-site posts are refused from the browser's own Sec-Fetch-Site and Origin headers instead, and
-once a conversation is open its one cookie is SameSite=Strict (ADR 0013). Every page has a CSP
+once a conversation is open its one cookie is SameSite=Strict (ADR 0014). Every page has a CSP
 that allows no script at all and nothing from any other origin. No page reads or keeps an IP
 address or user agent.
 """

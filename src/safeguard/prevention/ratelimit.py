@@ -4,7 +4,7 @@ There is no IP address to key on (none is ever stored, and django-axes, which st
 used here). Failed returns are counted per reference code as typed (the keyed hash of the code,
 whether or not a conversation has it, so a lockout never tells that a code exists) and across the
 whole service (a budget per window, which bounds what one guesser can try across many codes). New
-conversations have a service-wide budget too. Counters are fixed windows (ADR 0013).
+conversations have a service-wide budget too. Counters are fixed windows (ADR 0014).
 """
 
 from __future__ import annotations

@@ -121,6 +121,9 @@ MIDDLEWARE = [
     # SESSION_MIDDLEWARE then PAGE_MIDDLEWARE here, for the requests they apply to (see the class).
     "safeguard.core.middleware.RequestRouteMiddleware",
     "safeguard.core.middleware.NoStoreMiddleware",
+    # NUL characters in query strings, form fields and stored headers: refused here, for pages and
+    # the API alike (after the routing above, so a refused page has its session and CSP nonce).
+    "safeguard.core.untrusted_http.UntrustedInputMiddleware",
     # django-axes must be last: it turns a lockout flagged during the view into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -303,7 +306,7 @@ SAFEGUARD_JOBS = {
 
 # The prevention service (docs/prevention.md): how long an inactive conversation or a contact-log
 # row is kept before it is deleted, the first-reply target, the help-seeker's session and the limits
-# on guessing and writing (ADR 0013).
+# on guessing and writing (ADR 0014).
 SAFEGUARD_PREVENTION = {
     "RETENTION_DAYS": env.int("PREVENTION_RETENTION_DAYS", default=180),
     "FIRST_REPLY_WORKING_DAYS": env.int("PREVENTION_FIRST_REPLY_WORKING_DAYS", default=2),
