@@ -16,3 +16,5 @@ echo "== list exports and schedules"
 .venv/bin/python benchmarks/bench_exports.py --rows 10000 50000 200000
 echo "== due items and alerts at 100,000 persons"
 .venv/bin/python benchmarks/bench_alerts.py --persons 100000 --runs 10
+echo "== prevention: returns and reads"
+.venv/bin/python benchmarks/bench_prevention.py --tries 40

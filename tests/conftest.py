@@ -39,6 +39,9 @@ ROLES = {
     "treat_prac": ("treatment", "practitioner"),
     "court_prac": ("court", "practitioner"),
     "prev_prac": ("prevention", "practitioner"),
+    # A prevention supervisor of the same centre, and an adviser of another centre of the network.
+    "prev_sup": ("prevention", "supervisor"),
+    "prev_other": ("other_prevention", "practitioner"),
     "analyst": ("analysis", "analyst"),
     "auditor": ("admin", "auditor"),
     "admin": ("admin", "administrator"),
@@ -76,9 +79,11 @@ def world(db) -> World:
         "analysis": "analysis",
         "admin": "administration",
         "other_probation": "probation",
+        "other_prevention": "prevention",
     }
     agencies = {
-        key: Agency.objects.create(name=f"Test {key} agency", kind=kind) for key, kind in kinds.items()
+        # Names in words ("Test other prevention agency"): the plain-words sweep reads them on pages.
+        key: Agency.objects.create(name=f"Test {key.replace('_', ' ')} agency", kind=kind) for key, kind in kinds.items()
     }
     users, memberships = {}, {}
     for name, (agency_key, role) in ROLES.items():

@@ -39,7 +39,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ]
     # With no access log file gunicorn skips formatting the line; "/dev/null" would format it anyway.
     if args.access_log:
-        sys.argv += ["--access-logfile", "-"]
+        # Lines for the prevention service's public pages carry no address or user agent.
+        sys.argv += ["--access-logfile", "-", "--logger-class", "safeguard.site.access_log.PrivacyAccessLogger"]
     # Workers signal liveness by touching a temporary file every loop: on tmpfs, not on disk.
     # (gunicorn creates that file itself, with mkstemp, and unlinks it at once.)
     shm = "/dev/shm"  # noqa: S108

@@ -60,6 +60,9 @@ USERS = [
     DemoUser("guideline.editor", "Dee", "Draftwell", "Demo Crown Court", Role.GUIDELINE_EDITOR, "Guideline content editor"),
     DemoUser("prison.officer", "Lee", "Mockup", "Demo Prison", Role.PRACTITIONER, "Programmes officer"),
     DemoUser("helpline.adviser", "Robin", "Fictional", "Demo Prevention Centre North", Role.PRACTITIONER, "Helpline adviser"),
+    # Two prevention supervisors: a safeguarding disclosure needs one to ask and another to decide.
+    DemoUser("prevention.supervisor", "Sky", "Imaginary", "Demo Prevention Centre North", Role.SUPERVISOR, "Prevention supervisor"),
+    DemoUser("prevention.supervisor2", "Ren", "Pretendwell", "Demo Prevention Centre North", Role.SUPERVISOR, "Prevention supervisor"),
     DemoUser("analyst", "Kim", "Dataset", "Demo Analysis Team", Role.ANALYST, "Analyst"),
     DemoUser("auditor", "Ash", "Checker", "Demo Platform Administration", Role.AUDITOR, "Information governance auditor"),
     # Reads only the prevention service's sealed audit log (docs/decisions/0015); the platform's

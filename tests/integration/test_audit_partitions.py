@@ -44,14 +44,10 @@ def checkpoint_dir(tmp_path):
 
 
 @pytest.fixture
-def prevention_words(monkeypatch):
-    """What the prevention app registers in its AppConfig.ready() (undone after the test)."""
-    monkeypatch.setattr(actions, "_ACTION_LABELS", dict(actions._ACTION_LABELS))
-    monkeypatch.setattr(actions, "_RECORD_LABELS", dict(actions._RECORD_LABELS))
-    actions.register(
-        {"prevention.conversation.read": "Read an anonymous conversation"},
-        records={"prevention.Conversation": "Anonymous conversation"},
-    )
+def prevention_words():
+    """The prevention app registers its words in its AppConfig.ready(); these tests rely on them."""
+    assert actions.is_known("prevention.conversation.read")
+    assert actions.record_label("prevention.Conversation") != "prevention.Conversation"
 
 
 def _auditor(world, name: str, agency: Agency) -> User:
@@ -157,7 +153,7 @@ def test_the_prevention_networks_auditor_reads_the_sealed_partition_and_only_it(
     assert {e.pk for e in shown} >= {e.pk for e in sealed["planted"]}
     assert not {e.pk for e in sealed["general"]} & {e.pk for e in shown}
     assert "Prevention audit log" in page and 'data-testid="sealed"' in page
-    assert PHRASE in page and "Read an anonymous conversation" in page
+    assert PHRASE in page and "Read a prevention conversation" in page
     only, _ = _page(client, action="prevention.conversation.read")
     assert {e.pk for e in only} == {sealed["planted"][0].pk, sealed["centre"].pk}
     assert PHRASE in _csv(client)
@@ -228,7 +224,6 @@ def test_a_refusal_by_a_prevention_page_goes_to_the_sealed_partition(world, path
 def test_a_refusal_of_a_prevention_action_goes_to_the_sealed_partition(world, prevention_words):
     from safeguard import policy
 
-    actions.register({"prevention.inbox.view": "Open the prevention inbox"})
     request = RequestFactory().get("/somewhere/")
     request.user, request.actor = world.users["police_prac"], world.actor("police_prac")
     policy.allows(request.actor, "prevention.inbox.view")
@@ -324,3 +319,20 @@ def test_cli_checkpoints_and_verifies_every_partition(world, sealed, capsys):
     assert cli.main(["audit", "verify", "--workers", "1", "--partition", "prevention"]) == 1
     assert f"BROKEN at event {sealed['centre'].pk}: Prevention (sealed) partition" in capsys.readouterr().err
     assert cli.main(["audit", "verify", "--workers", "1", "--partition", "general"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("namespaces", "path", "expected"),
+    [
+        (["help"], "/help/en/start", "prevention"),  # the service's public pages
+        ([], "/help/de/", "prevention"),
+        (["prevention"], "/prevention/inbox/", "prevention"),
+        ([], "/api/v1/prevention/conversations", "prevention"),
+        (["people"], "/people/", None),
+        ([], "/helpers/", None),
+    ],
+)
+def test_pages_of_the_prevention_service_are_claimed_by_its_partition(namespaces, path, expected):
+    from safeguard.audit.partitions import claimed_by_page
+
+    assert claimed_by_page(namespaces, path) == expected

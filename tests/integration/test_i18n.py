@@ -97,7 +97,12 @@ def test_the_compiled_catalogue_matches_its_source():
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     catalogue = polib.pofile(str(PO))
-    expected = {e.msgid: e.msgstr for e in catalogue.translated_entries()}
+    expected: dict = {}
+    for e in catalogue.translated_entries():
+        if e.msgid_plural:  # gettext keys plural forms by (singular, index)
+            expected.update({(e.msgid, int(i)): text for i, text in e.msgstr_plural.items()})
+        else:
+            expected[e.msgid] = e.msgstr
     assert {k: v for k, v in compiled._catalog.items() if k} == expected, (  # type: ignore[attr-defined]
         "django.mo is out of date: run .venv/bin/python scripts/translations.py"
     )

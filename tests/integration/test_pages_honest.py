@@ -34,7 +34,7 @@ def test_dashboards_do_not_pretend(client, world, who):
     if who == "prob_sup":
         assert "Team oversight (caseload allocation, countersigning) is not available in Safeguard yet" in body
     if who == "prev_prac":
-        assert "The helpline's conversations and waiting list are not available in Safeguard yet" in body
+        assert 'data-testid="prevention-panel"' in body and reverse("prevention:inbox") in body
     if who == "analyst":
         assert "not available in Safeguard yet" not in body
         assert "Evidence from your own data" in body

@@ -13,7 +13,7 @@ GOOD_SECRET = secrets.token_urlsafe(50)
 
 
 def run(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "AUDIT_CHAIN_KEYS", "SAFEGUARD_DEMO", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "AUDIT_CHAIN_KEYS", "PREVENTION_KEYS", "SAFEGUARD_DEMO", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603 - our own command, fixed arguments
         [sys.executable, "-m", "safeguard.cli", *args], env=env, capture_output=True, text=True, timeout=120, check=False
@@ -27,6 +27,7 @@ def test_production_refuses_development_secrets():
         "SECRET_KEY must be set",
         "FIELD_ENCRYPTION_KEYS must be set",
         "AUDIT_CHAIN_KEYS must be set",
+        "PREVENTION_KEYS must be set",
         "DATABASE_URL must name",
     ):
         assert problem in result.stderr
@@ -54,6 +55,7 @@ def test_production_with_real_settings_passes_deploy_checks(tmp_path):
             "SECRET_KEY": GOOD_SECRET,
             "FIELD_ENCRYPTION_KEYS": new_key_spec("k1"),
             "AUDIT_CHAIN_KEYS": new_key_spec("a1"),
+            "PREVENTION_KEYS": new_key_spec("p1"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
             "ALLOWED_HOSTS": "safeguard.example.org",
         },

@@ -20,6 +20,7 @@ from tests.security import (
     matrix_insights,
     matrix_jobs,
     matrix_platform,
+    matrix_prevention,
     matrix_programmes,
     matrix_supervision,
 )
@@ -88,6 +89,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     **matrix_alerts.ROWS,
     **matrix_programmes.ROWS,
     **matrix_supervision.ROWS,
+    **matrix_prevention.ROWS,
 }
 
 
@@ -97,6 +99,7 @@ API_BODIES = {
     **matrix_courts.API_BODIES,
     **matrix_programmes.API_BODIES,
     **matrix_supervision.API_BODIES,
+    **matrix_prevention.API_BODIES,
     "api-1:note_create": {"body": "Synthetic test note."},
     "api-1:person_create": {"given_name": "Testy", "family_name": "Matrix", "date_of_birth": "1990-05-05"},
     "api-1:calculate": {"offence": "unknown-offence"},
@@ -151,6 +154,7 @@ def kwargs_for(name: str, world) -> dict:
         matrix_insights,
         matrix_programmes,
         matrix_supervision,
+        matrix_prevention,
     ):
         if hasattr(app, "kwargs_for"):
             kwargs.update(app.kwargs_for(name, world))

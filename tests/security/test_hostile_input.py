@@ -118,6 +118,9 @@ def _concrete(path: str) -> str:
 
 
 def _who(path: str) -> str:
+    """A role that may use the operation, so that the body is read."""
+    if "/prevention/" in path:
+        return "prev_prac"
     return "court_prac" if "/sentencing/" in path else "prob_prac"
 
 

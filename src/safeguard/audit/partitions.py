@@ -32,6 +32,8 @@ class Partition(models.TextChoices):
 # the first part of its addresses).
 SEALED_APPS: dict[str, str] = {"prevention": Partition.PREVENTION}
 SEALED = frozenset(SEALED_APPS.values())
+# Pages a sealed app serves under another name: the prevention service's public help pages.
+SEALED_PAGES: dict[str, str] = {**SEALED_APPS, "help": Partition.PREVENTION}
 _API_PREFIXES = ("api",)
 
 
@@ -52,13 +54,13 @@ def claimed_by(*names: str) -> str | None:
 def claimed_by_page(namespaces: list[str], path: str) -> str | None:
     """The sealed partition that claims a page, by its URL namespaces or its address."""
     for namespace in namespaces:
-        for app, partition in SEALED_APPS.items():
+        for app, partition in SEALED_PAGES.items():
             if namespace == app or namespace.startswith((f"{app}_", f"{app}-")):
                 return partition
     parts = [part for part in path.split("/") if part]
     if parts and parts[0] in _API_PREFIXES:
         parts = parts[2:]  # /api/v1/<app>/…
-    return SEALED_APPS.get(parts[0]) if parts else None
+    return SEALED_PAGES.get(parts[0]) if parts else None
 
 
 def is_known(partition: str) -> bool:

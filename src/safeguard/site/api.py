@@ -22,6 +22,7 @@ from safeguard.core.untrusted_http import BoundedJsonParser, read_body, refusal_
 from safeguard.courts.api import router as courts_router
 from safeguard.people.api import router as people_router
 from safeguard.people.selectors import JustificationRequired
+from safeguard.prevention.api import router as prevention_router
 from safeguard.programmes.api import router as programmes_router
 from safeguard.supervision.api import router as supervision_router
 from safeguard.untrusted import InputRefused
@@ -47,6 +48,7 @@ api.add_router("/", courts_router)
 api.add_router("/", assessments_router)
 api.add_router("/", programmes_router)
 api.add_router("/", supervision_router)
+api.add_router("/", prevention_router)
 
 
 def _operations() -> list[Operation]:

@@ -22,6 +22,7 @@ NODE_MODULES = Path(os.environ.get("SAFEGUARD_NODE_MODULES", BASE_DIR / "node_mo
 DEV_SECRET_KEY = "dev-insecure-secret-key-not-for-production-use-0000000000"  # noqa: S105
 DEV_FIELD_ENCRYPTION_KEYS = "dev1:ZGV2LW9ubHkta2V5LW5ldmVyLXVzZS1pbi1wcm9kISE="
 DEV_AUDIT_CHAIN_KEYS = "auditdev1:ZGV2LW9ubHktYXVkaXQta2V5LW5ldmVyLWluLXByb2Q="
+DEV_PREVENTION_KEYS = "prevdev1:ZGV2LW9ubHktcHJldmVudGlvbi1rZXktbm90LXByb2Q="
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -44,6 +45,9 @@ FIELD_ENCRYPTION_KEYS = env.str("FIELD_ENCRYPTION_KEYS", default=DEV_FIELD_ENCRY
 AUDIT_CHAIN_KEYS = env.str("AUDIT_CHAIN_KEYS", default=DEV_AUDIT_CHAIN_KEYS)
 AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "audit-checkpoints")))
 AUDIT_CHECKPOINT_EVERY = env.int("AUDIT_CHECKPOINT_EVERY", default=0 if SAFEGUARD_ENV == "test" else 10_000)
+# The prevention service's own HMAC keys (`id:base64key,...`, newest first), used for nothing else:
+# the keyed hashes of help-seekers' reference codes and of the rate-limit counters (docs/prevention.md).
+PREVENTION_KEYS = env.str("PREVENTION_KEYS", default=DEV_PREVENTION_KEYS)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -60,6 +64,15 @@ if PRODUCTION:
 
         try:
             parse_keyring(AUDIT_CHAIN_KEYS, "AUDIT_CHAIN_KEYS")
+        except KeyConfigurationError as exc:
+            problems.append(str(exc))
+    if PREVENTION_KEYS == DEV_PREVENTION_KEYS or "prevdev1:" in PREVENTION_KEYS:
+        problems.append("PREVENTION_KEYS must be set (see README: prevention keys)")
+    else:
+        from safeguard.core.crypto import KeyConfigurationError, parse_keyring
+
+        try:
+            parse_keyring(PREVENTION_KEYS, "PREVENTION_KEYS")
         except KeyConfigurationError as exc:
             problems.append(str(exc))
     if DEBUG:
@@ -99,6 +112,7 @@ INSTALLED_APPS = [
     "safeguard.alerts",
     "safeguard.programmes",
     "safeguard.supervision",
+    "safeguard.prevention",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +308,22 @@ SAFEGUARD_JOBS = {
     "SCHEDULER_SECONDS": env.float("JOBS_SCHEDULER_SECONDS", default=15.0),
     "LOST_TASK_ATTEMPTS": env.int("JOBS_LOST_TASK_ATTEMPTS", default=3),
     "LOST_TASK_RETRY_SECONDS": env.float("JOBS_LOST_TASK_RETRY_SECONDS", default=30.0),
+}
+
+# The prevention service (docs/prevention.md): how long an inactive conversation or a contact-log
+# row is kept before it is deleted, the first-reply target, the help-seeker's session and the limits
+# on guessing and writing (ADR 0020).
+SAFEGUARD_PREVENTION = {
+    "RETENTION_DAYS": env.int("PREVENTION_RETENTION_DAYS", default=180),
+    "FIRST_REPLY_WORKING_DAYS": env.int("PREVENTION_FIRST_REPLY_WORKING_DAYS", default=2),
+    "SESSION_IDLE_MINUTES": env.int("PREVENTION_SESSION_IDLE_MINUTES", default=30),
+    "SESSION_ABSOLUTE_HOURS": env.int("PREVENTION_SESSION_ABSOLUTE_HOURS", default=4),
+    "RETURN_ATTEMPTS": env.int("PREVENTION_RETURN_ATTEMPTS", default=5),
+    "RETURN_WINDOW_MINUTES": env.int("PREVENTION_RETURN_WINDOW_MINUTES", default=15),
+    "RETURN_GLOBAL_BUDGET": env.int("PREVENTION_RETURN_GLOBAL_BUDGET", default=300),
+    "NEW_CONVERSATIONS_PER_HOUR": env.int("PREVENTION_NEW_CONVERSATIONS_PER_HOUR", default=120),
+    "MESSAGES_PER_HOUR": env.int("PREVENTION_MESSAGES_PER_HOUR", default=10),
+    "MESSAGE_MAX_CHARACTERS": env.int("PREVENTION_MESSAGE_MAX_CHARACTERS", default=4000),
 }
 
 LOGGING = {

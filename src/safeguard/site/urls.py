@@ -23,6 +23,8 @@ urlpatterns = [
     path("alerts/", include("safeguard.alerts.urls")),
     path("programmes/", include("safeguard.programmes.urls")),
     path("supervision/", include("safeguard.supervision.urls")),
+    path("help/", include("safeguard.prevention.public_urls")),
+    path("prevention/", include("safeguard.prevention.urls")),
     path("api/v1/docs", api_docs, name="api-docs"),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
