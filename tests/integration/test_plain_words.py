@@ -286,3 +286,18 @@ def test_no_page_shows_field_codes_iso_dates_or_literals(client, world, who):
     problems = {label: found for label, text in pages.shown.items() if (found := developer_words(text, usernames))}
     report = "\n".join(f"{label}:\n  " + "\n  ".join(found[:5]) for label, found in problems.items())
     assert problems == {}, f"Developer wording on {len(problems)} of {len(pages.shown)} pages:\n{report}"
+
+
+def test_the_auditors_dashboard_names_refused_actions_in_words_and_dates_in_full(client, world):
+    from safeguard.audit.actions import action_label
+    from safeguard.audit.models import AuditEvent
+
+    sign_in(client, world.users["treat_prac"])
+    assert client.get(reverse("courts:case-list")).status_code == 403
+    refused = AuditEvent.objects.filter(outcome="denied").latest("id")
+    pages = Pages(client, world).as_user("auditor")
+    text = pages.get("auditor's dashboard", reverse("core:dashboard"))
+    assert action_label(refused.action) in text
+    assert refused.action not in text
+    assert refused.occurred_at.strftime("%B") in text  # the month in words, "5 December 2026"
+    assert developer_words(text, frozenset(ROLES)) == []
