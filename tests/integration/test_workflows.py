@@ -78,9 +78,11 @@ def referral_policy(monkeypatch):
         monkeypatch.setitem(policy.GRANTS, key, policy.GRANTS[key] - referral_actions)
     _grant(monkeypatch, "treatment", ("practitioner", "supervisor"), {PROGRESS, HOLD, RELEASE, WITHDRAW})
     _grant(monkeypatch, "probation", ("practitioner", "supervisor"), {SUBMIT, HOLD, RELEASE, WITHDRAW})
-    # The audit words the programmes app will register in its AppConfig.ready() (undone after the test).
+    # The programmes app registers the referral's audit words; the test workflow's are added here
+    # (undone after the test).
     monkeypatch.setattr(audit_actions, "_ACTION_LABELS", dict(audit_actions._ACTION_LABELS))
-    audit_actions.register({REFERRAL.audit_action: "Move a programme referral", DECISION.audit_action: "Decide a test disclosure"})
+    assert audit_actions.is_known(REFERRAL.audit_action)
+    audit_actions.register({DECISION.audit_action: "Decide a test disclosure"})
     monkeypatch.setitem(
         policy._SCOPES, "workflow_tests.SampleReferral",
         lambda actor: Q(provider_agency_id=actor.agency.pk) | Q(referrer_agency_id=actor.agency.pk),
