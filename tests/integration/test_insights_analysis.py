@@ -179,11 +179,6 @@ def test_the_analyst_dashboard_shows_the_evidence_panel(world, as_user, cohort):
     assert 'data-testid="insights-panel"' in body and "600 people are followed up" in body
 
 
-def test_flow_says_what_is_not_available_yet(world, as_user):
-    body = as_user("analyst").get(reverse("insights:flow")).content.decode()
-    assert "Not available yet: the prevention app does not provide these figures." in body
-
-
 def test_insights_pages_speak_plain_words(world, as_user, cohort):
     from tests.conftest import ROLES
     from tests.integration.test_plain_words import developer_words, visible_text

@@ -1,5 +1,6 @@
-"""What leaves the prevention service for other apps: network-wide weekly aggregates, every count
-under 10 suppressed, no totals, no records (safeguard.prevention.ports)."""
+"""What leaves the prevention service for other apps: network-wide weekly aggregates, disclosure-
+controlled by safeguard.stats.disclosure (counts under 10 hidden, and more where a breakdown and its
+total would give one away), no records (safeguard.prevention.ports)."""
 
 from __future__ import annotations
 
@@ -30,10 +31,26 @@ def test_counts_under_ten_are_suppressed_and_nothing_identifies_a_record(world):
     latest = weeks[-1]
     assert latest.by_channel["phone"] == 12 and latest.by_channel["live_chat"] is None
     assert latest.by_concern["own_thoughts"] == 12 and latest.by_concern["abuse_images"] is None
-    assert latest.by_channel["email"] == 0  # nothing happened: not disclosive
+    assert latest.contacts == 15  # the total both breakdowns add up to
+    # ... so one hidden figure per breakdown would be 15 - 12: another one is hidden beside it
+    assert sum(v is None for v in latest.by_channel.values()) >= 2
+    assert sum(v is None for v in latest.by_concern.values()) >= 2
     assert latest.median_hours_to_first_reply is None  # fewer than 10 answered conversations
-    assert not hasattr(latest, "contacts_total")  # no totals a suppressed cell could be worked back from
     assert [ports.suppress(n) for n in (0, 1, 9, 10)] == [0, None, None, 10]
+
+
+def test_no_hidden_figure_can_be_worked_out_from_the_total_and_the_other_breakdown(world):
+    contacts(world, 20, "phone", "own_thoughts")
+    contacts(world, 4, "email", "own_thoughts")
+    contacts(world, 11, "live_chat", "someone_else")
+    this_week = week_start(timezone.localdate())
+    [latest] = ports.weekly_aggregates(actor=world.actor("analyst"), first_week=this_week, last_week=this_week)
+    for breakdown in (latest.by_channel, latest.by_concern):
+        hidden = [k for k, v in breakdown.items() if v is None]
+        shown = sum(v for v in breakdown.values() if v is not None)
+        assert len(hidden) != 1, breakdown  # a single hidden figure would be contacts - shown
+        assert latest.contacts is None or len(hidden) == 0 or latest.contacts - shown > 0
+    assert latest.by_channel["email"] is None and latest.by_channel["phone"] == 20
 
 
 def test_at_most_two_years_at_once(world):

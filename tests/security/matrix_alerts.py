@@ -2,10 +2,10 @@
 
 The alerts page is for every role that some app gives due items to: the registered providers
 decide (`safeguard.core.due.providers_for`), so the row is worked out from the registry and the
-policy's grants, and grows as apps register providers. With today's providers (the assessments
-app's reassessments) that is the practitioners and supervisors of probation, police and treatment;
-`tests/integration/test_alerts.py` checks that set by name. A POST without a choice is answered
-with the form's error (200), never saved. The team view is for supervisors only.
+policy's grants, and grows as apps register providers (now also programmes, supervision and
+prevention's first replies). `tests/integration/test_alerts.py` checks the assessments set by name.
+A POST without a choice is answered with the form's error (200), never saved. The team view is for
+the supervisors among them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tests.conftest import ROLES
 from tests.security.matrix_common import staff_only
 
 # The test world's agency keys that are not agency kinds.
-_KIND = {"admin": "administration", "other_probation": "probation"}
+_KIND = {"admin": "administration", "other_probation": "probation", "other_prevention": "prevention"}
 
 
 def _has_providers(name: str) -> bool:
@@ -29,5 +29,5 @@ WITH_ALERTS = {name for name in ROLES if _has_providers(name)}
 
 ROWS: dict[str, dict[str, dict[str, int]]] = {
     "alerts:list": {"GET": staff_only(WITH_ALERTS), "POST": staff_only(WITH_ALERTS)},
-    "alerts:team": {"GET": staff_only(WITH_ALERTS & {"prob_sup"})},
+    "alerts:team": {"GET": staff_only({name for name in WITH_ALERTS if ROLES[name][1] == "supervisor"})},
 }

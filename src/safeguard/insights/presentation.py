@@ -11,6 +11,8 @@ from safeguard.insights import charts
 from safeguard.insights.analysis import STATUS_LABELS, Filters
 from safeguard.insights.choices import CountedKinds, OutcomeMeasure
 from safeguard.instruments import registry
+from safeguard.prevention.ports import RULES as PREVENTION_RULES
+from safeguard.stats.disclosure import HIDDEN_TEXT
 
 
 def pct(value: float | None, digits: int = 1) -> str:
@@ -220,22 +222,33 @@ def export_for(kind: str, computed: Any, filters: Filters, *, list_url: str) -> 
     )
 
 
-def flow_tables(tables: dict[str, list[dict[str, Any]] | None]) -> list[dict[str, Any]]:
-    titles = {
-        "prevention": ("Prevention contacts by channel and concern", "the prevention app"),
-        "funnel": ("Referral funnel by programme and site", "the programmes app"),
-        "caseload": ("Caseload and visit compliance", "the supervision app"),
-    }
+FLOW_TITLES = {
+    "prevention_channels": "Prevention contacts by channel",
+    "prevention_concerns": "Prevention contacts by concern",
+    "prevention_referrals": "Prevention referrals to a centre and appointments",
+    "funnel": "Referral funnel by programme and site",
+    "caseload": "Caseload and home visits",
+}
+
+
+def flow_tables(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Tables of the reach-and-flow page. Prevention figures come disclosure-controlled: a hidden one
+    (None) reads "[c]", with the rule under the table; elsewhere None means "not applicable"."""
     out: list[dict[str, Any]] = []
     for key, rows in tables.items():
-        title, source = titles[key]
-        if rows is None:
-            out.append({"key": key, "title": title, "missing": f"Not available yet: {source} does not provide these figures."})
-            continue
+        protected = key.startswith("prevention")
         columns = list(rows[0]) if rows else []
-        out.append({"key": key, "title": title, "columns": [c.replace("_", " ").capitalize() for c in columns],
-                    "rows": [[row.get(c) for c in columns] for row in rows]})
+        cells = [[row.get(c) for c in columns] for row in rows]
+        if protected:
+            cells = [[HIDDEN_TEXT if cell is None else cell for cell in row] for row in cells]
+        out.append({"key": key, "title": FLOW_TITLES[key], "columns": [_column(c) for c in columns], "rows": cells,
+                    "note": PREVENTION_RULES.explanation() if protected else ""})
     return out
+
+
+def _column(key: str) -> str:
+    words = key.replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 STATUS_NAMES = STATUS_LABELS

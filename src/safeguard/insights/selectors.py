@@ -109,7 +109,7 @@ def cohort_dataset(*, actor: Actor, filters: Filters, today: date) -> Dataset:
     ids = follow_ups.values("person_id")
     people = demographics(person_ids=ids)
     scores = scores_for_aggregates(person_ids=ids, instrument=filters.instrument)
-    statuses = sources.programme_status(person_ids=ids, as_of=today)
+    statuses = sources.programme_status(actor=actor, person_ids=ids, as_of=today) if rows else {}
     n = len(rows)
     time = np.zeros(n)
     event = np.zeros(n, dtype=np.bool_)
@@ -122,7 +122,7 @@ def cohort_dataset(*, actor: Actor, filters: Filters, today: date) -> Dataset:
             event[i], time[i] = True, years((first - start).days)
         else:
             time[i] = years(max((stop - start).days, 0))
-        status[i] = statuses[key][0] if statuses is not None and key in statuses else recorded_status
+        status[i] = statuses.get(key, recorded_status)
         person_sex, born = people.get(key, ("not_recorded", None))
         sex[i] = person_sex
         if born is not None:
@@ -140,8 +140,11 @@ def cohort_dataset(*, actor: Actor, filters: Filters, today: date) -> Dataset:
                 probability[i] = np.nan if point.probability is None else point.probability
     data = Dataset(time, event, np.array(status, dtype=np.str_), score, probability, np.array(band, dtype=np.str_),
                    np.array(sex, dtype=np.str_), np.array(ages, dtype=np.str_), np.array(ethnic, dtype=np.str_))
-    if statuses is None:
-        data.notes.append("Programme status as recorded with each follow-up (the programmes app does not answer yet).")
+    if len(statuses) < n:
+        data.notes.append(
+            "Programme status from the programmes app's referrals; for people it holds no referral for, the status"
+            " recorded with the follow-up."
+        )
     keep = np.ones(n, dtype=np.bool_)
     if filters.sex:
         keep &= data.sex == filters.sex

@@ -153,7 +153,7 @@ def flow(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     start = today.replace(year=today.year - 1)
     tables = {
-        "prevention": sources.prevention_contacts(start=start, end=today),
+        **sources.prevention_contacts(actor=actor, start=start, end=today),
         "funnel": sources.referral_funnel(actor=actor, start=start, end=today),
         "caseload": sources.supervision_caseload(actor=actor, start=start, end=today),
     }

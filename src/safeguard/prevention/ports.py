@@ -3,9 +3,20 @@
 `safeguard.insights` may import this module (and nothing else of `safeguard.prevention`;
 import-linter enforces it). What comes out is counts per week for the whole network: contacts and
 conversations by channel and by concern, time to first reply, referrals and appointment take-up.
-No record, no id, no reference, no free text, no centre. Every count under 10 is suppressed (shown
-as None), and so is a median built from fewer than 10 conversations; no totals are given, so no
-suppressed cell can be worked back from one.
+No record, no id, no reference, no free text, no centre.
+
+Disclosure control is `safeguard.stats.disclosure` (the one used for the public statistics), with
+`RULES`: counts from 1 to 9 hidden, no rounding. Primary suppression alone is NOT enough here: a
+week's contacts by channel and by concern are two breakdowns of the same contacts, so each adds up
+to the week's total, and one hidden channel beside a fully shown concern breakdown could be worked
+out by subtraction. So each breakdown is protected as a series WITH its total
+(`protect_counts`: secondary suppression and the linear-programming audit, assuming the total is
+known exactly), and the total is published (`contacts`) only when both protections show it. Figures
+are not rounded, so the total either breakdown shows is the exact total the other's protection already
+assumed known: putting the two side by side tells an outsider nothing the audit of each did not
+allow for. A median of fewer than 10 replies is hidden too. Referrals, offers and take-up are single
+counts per week (hidden from 1 to 9); they are nested (taken up ≤ offered ≤ referrals), not parts of a
+published total.
 """
 
 from __future__ import annotations
@@ -20,19 +31,21 @@ from safeguard.policy import Action, Actor
 from safeguard.prevention import statistics
 from safeguard.prevention.auditing import audit
 from safeguard.prevention.policies import PreventionAction
+from safeguard.stats.disclosure import Rules, protect_counts
 
-THRESHOLD = 10
+RULES = Rules(threshold=10, round_to=0)
+THRESHOLD = RULES.threshold
 
 
 def suppress(count: int) -> int | None:
-    """A count as it may be shown outside the prevention agency (None: fewer than 10, or zero is
-    shown as zero). DISCLOSURE: replace with safeguard.stats.disclosure when it is on main."""
-    return None if 0 < count < THRESHOLD else count
+    """One count on its own, as it may be shown outside the prevention agency (None: hidden)."""
+    return protect_counts({"count": count}, RULES).figures[0].value
 
 
 @dataclass(frozen=True)
 class WeeklyAggregate:
     week: date
+    contacts: int | None  # the week's contacts and conversations (both breakdowns add up to it)
     by_channel: dict[str, int | None]
     by_concern: dict[str, int | None]
     median_hours_to_first_reply: float | None
@@ -49,18 +62,20 @@ def weekly_aggregates(*, actor: Actor, first_week: date, last_week: date) -> lis
     if last_week - first_week > timedelta(weeks=104):
         raise ValueError("ask for at most 104 weeks")
     figures = statistics.service_statistics(centres=None, first_week=first_week, last_week=last_week)
-    result = [
-        WeeklyAggregate(
+    result = []
+    for w in figures.weeks:
+        channels, concerns = protect_counts(w.by_channel, RULES), protect_counts(w.by_concern, RULES)
+        total_shown = not (channels.total.hidden or concerns.total.hidden)
+        result.append(WeeklyAggregate(
             week=w.week,
-            by_channel={k: suppress(v) for k, v in w.by_channel.items()},
-            by_concern={k: suppress(v) for k, v in w.by_concern.items()},
+            contacts=channels.total.value if total_shown else None,
+            by_channel=channels.as_dict(),
+            by_concern=concerns.as_dict(),
             median_hours_to_first_reply=w.median_hours_to_first_reply if w.answered >= THRESHOLD else None,
             referrals=suppress(w.referrals),
             appointments_offered=suppress(w.offered),
             appointments_taken_up=suppress(w.accepted),
-        )
-        for w in figures.weeks
-    ]
+        ))
     audit(action="prevention.statistics.aggregate", actor=actor, object_type="prevention.Conversation",
           details={"first_week": first_week.isoformat(), "last_week": last_week.isoformat(), "suppressed_under": THRESHOLD})
     return result

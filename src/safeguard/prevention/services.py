@@ -36,6 +36,7 @@ from safeguard.prevention.choices import (
     Concern,
     ConversationStatus,
     Outcome,
+    ReferralState,
 )
 from safeguard.prevention.disclosure_workflow import DISCLOSURE
 from safeguard.prevention.help_seekers import HelpSeeker
@@ -52,6 +53,7 @@ from safeguard.prevention.models import (
     TriageRecord,
 )
 from safeguard.prevention.policies import PreventionAction
+from safeguard.programmes import ports as programme_ports
 from safeguard.workflows.models import TransitionRecord
 from safeguard.workflows.services import apply_transition
 
@@ -492,6 +494,28 @@ def referral_step(*, actor: Actor, referral: CentreReferral, step: str, now: dat
     locked.save(update_fields=["state", "updated_at", "offered_at", "appointment_at", "appointment_mode"])
     _touch(locked.conversation_id, now)
     audit(action="prevention.referral.update", actor=actor, obj=locked, details={"step": step, "to": target})
+    return locked
+
+
+@transaction.atomic
+def course_enrol(*, actor: Actor, referral: CentreReferral, today: date, group_id: int | None = None) -> CentreReferral:
+    """Enrol the person of an attended appointment on the prevention course of the centre, under a new
+    random pseudonym (unrelated to the reference code). The programmes app is told the pseudonym only,
+    through `programmes.ports.enrol_pseudonym`; it refuses a full or closed course (field `group`)."""
+    _require(actor, PreventionAction.REFERRAL_MANAGE, referral)
+    locked = CentreReferral.objects.select_for_update().get(pk=referral.pk)
+    if locked.state != ReferralState.ATTENDED:
+        raise ValidationError({"step": [ValidationError(
+            _("Only a person who attended their appointment can be enrolled on the prevention course"),
+            code="not_attended")]})
+    if locked.course_pseudonym:
+        raise ValidationError({"step": [ValidationError(
+            _("This person is already enrolled on the prevention course"), code="already_enrolled")]})
+    pseudonym = codes.new_course_pseudonym()
+    course = programme_ports.enrol_pseudonym(actor=actor, pseudonym=pseudonym, today=today, group_id=group_id)
+    locked.course_pseudonym, locked.course_enrolment = pseudonym, course.code
+    locked.save(update_fields=["course_pseudonym", "course_enrolment"])
+    audit(action="prevention.course.enrol", actor=actor, obj=locked, details={"course": course.code})
     return locked
 
 

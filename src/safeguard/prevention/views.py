@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeguard import policy
 from safeguard.core.decorators import actor_required
 from safeguard.core.forms import add_service_errors
+from safeguard.policy import Actor
 from safeguard.prevention import selectors, services, triage
 from safeguard.prevention.choices import REFERRAL_OPEN, ConversationStatus, ReferralState
 from safeguard.prevention.disclosure_workflow import DISCLOSURE
@@ -33,8 +34,9 @@ from safeguard.prevention.forms import (
     ReplyForm,
     TemplateForm,
 )
-from safeguard.prevention.models import CentreProfile, ReplyTemplate
+from safeguard.prevention.models import CentreProfile, CentreReferral, ReplyTemplate
 from safeguard.prevention.policies import PreventionAction
+from safeguard.programmes import ports as programme_ports
 from safeguard.workflows import selectors as workflow_selectors
 from safeguard.workflows.forms import TransitionForm
 from safeguard.workflows.services import TransitionRefused
@@ -267,7 +269,15 @@ def referral(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         if not manages:
             raise PermissionDenied
-        if step not in STAFF_STEPS:
+        if step == "enrol":
+            try:
+                services.course_enrol(actor=actor, referral=found, today=timezone.localdate())
+            except ValidationError as exc:
+                problem = " ".join(exc.messages)
+            else:
+                messages.success(request, "Enrolled on the prevention course.")
+                return redirect("prevention:referral", pk=pk)
+        elif step not in STAFF_STEPS:
             problem = "Choose one of the steps offered on this page"
         elif step != "offer" or offer_form.is_valid():
             extra = ({"appointment_at": offer_form.cleaned_data.get("appointment_at"),
@@ -285,8 +295,23 @@ def referral(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     failed = bool(problem) or (step == "offer" and bool(offer_form.errors))
     return render(request, "prevention/referral.html", {
         "referral": found, "manages": manages, "offer_form": offer_form, "open_states": list(REFERRAL_OPEN),
-        "waited": found.state == ReferralState.WAITING, "problem": problem, "course_available": False,
+        "waited": found.state == ReferralState.WAITING, "problem": problem, **_course(actor, found, manages),
     }, status=400 if failed else 200)
+
+
+def _course(actor: Actor, found: CentreReferral, manages: bool) -> dict[str, Any]:
+    """The prevention course part of a referral page, through the programmes app's port (pseudonym only)."""
+    if not manages or found.state != ReferralState.ATTENDED:
+        return {"course_available": False, "course_attendance": None}
+    if found.course_pseudonym:
+        try:
+            attendance = programme_ports.pseudonym_attendance(actor=actor, pseudonym=found.course_pseudonym)
+        except LookupError:
+            attendance = None
+        return {"course_available": False, "course_attendance": attendance}
+    courses = programme_ports.prevention_courses(actor=actor)
+    return {"course_available": any(c.places_left > 0 for c in courses), "course_attendance": None,
+            "course_full": bool(courses)}
 
 
 # --- statistics ---------------------------------------------------------------------------------

@@ -19,9 +19,10 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from safeguard import policy
@@ -187,20 +188,37 @@ def _insights(actor: Actor) -> None:
         raise PermissionDenied
 
 
-def person_statuses(*, actor: Actor, person_ids: Iterable[object]) -> dict[str, PersonStatus]:
-    """{person id: status} for every id given, from their most advanced referral (a completed one over a
-    started one over a referral that was submitted); one query per 1,000 ids."""
+def person_statuses(
+    *, actor: Actor, person_ids: Iterable[object] | QuerySet[Any], as_of: date | None = None
+) -> dict[str, PersonStatus]:
+    """{person id: status} from each person's most advanced referral submitted on or before `as_of` (a
+    completed one over a started one over a referral that was submitted; a start or completion after
+    `as_of` does not count yet).
+
+    `person_ids` a list: every id given is in the answer (`not_referred` without a referral), one query
+    per 1,000 ids. A QuerySet of person ids (e.g. `FollowUp.objects.values("person_id")`): one query
+    whatever its size, and only persons with a referral are in the answer."""
     _insights(actor)
-    ids = [str(pk) for pk in person_ids]
-    found: dict[str, PersonStatus] = {pk: PersonStatus(pk, NOT_REFERRED, None, None, None, None) for pk in ids}
     rank = {NOT_REFERRED: 0, REFERRED_NOT_STARTED: 1, STARTED_NOT_COMPLETED: 2, COMPLETED: 3}
-    for start in range(0, len(ids), 1000):
-        rows = (
-            Referral.objects.filter(person_id__in=ids[start:start + 1000], submitted_on__isnull=False)
-            .values_list("person_id", "programme_id", "state", "submitted_on", "started_on", "ended_on")
-            .order_by("submitted_on", "pk")
-        )
+    referrals = Referral.objects.filter(submitted_on__isnull=False)
+    if as_of is not None:
+        referrals = referrals.filter(submitted_on__lte=as_of)
+    found: dict[str, PersonStatus] = {}
+    if isinstance(person_ids, QuerySet):
+        batches = [referrals.filter(person_id__in=person_ids)]
+    else:
+        ids = [str(pk) for pk in person_ids]
+        found = {pk: PersonStatus(pk, NOT_REFERRED, None, None, None, None) for pk in ids}
+        batches = [referrals.filter(person_id__in=ids[i:i + 1000]) for i in range(0, len(ids), 1000)]
+    for batch in batches:
+        rows = batch.values_list(
+            "person_id", "programme_id", "state", "submitted_on", "started_on", "ended_on"
+        ).order_by("submitted_on", "pk")
         for person_id, programme_id, state, submitted, started, ended in rows:
+            if as_of is not None:
+                started = started if started is not None and started <= as_of else None
+                if ended is not None and ended > as_of:
+                    state = ""
             if state == "programme_complete":
                 status = COMPLETED
             elif started is not None:
@@ -208,7 +226,7 @@ def person_statuses(*, actor: Actor, person_ids: Iterable[object]) -> dict[str, 
             else:
                 status = REFERRED_NOT_STARTED
             key = str(person_id)
-            if rank[status] >= rank[found[key].status]:
+            if key not in found or rank[status] >= rank[found[key].status]:
                 found[key] = PersonStatus(key, status, programme_id, submitted, started,
                                           ended if status == COMPLETED else None)
     return found
