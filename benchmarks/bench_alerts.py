@@ -79,7 +79,7 @@ def _build(persons: int, caseload: int) -> dict:
     from safeguard.accounts.choices import AgencyKind, Role
     from safeguard.accounts.models import Agency, Membership, User
     from safeguard.assessments.models import Assessment
-    from safeguard.guidelines.dates import add_months
+    from safeguard.calendar.dates import add_months
     from safeguard.instruments import registry
     from safeguard.people.models import Person, PersonAgencyLink
 

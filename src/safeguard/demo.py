@@ -185,7 +185,7 @@ def ensure_assessments(agencies: dict[str, Agency]) -> int:
 
     from safeguard.assessments import services as assessment_services
     from safeguard.assessments.models import Assessment
-    from safeguard.guidelines.dates import add_months
+    from safeguard.calendar.dates import add_months
     from safeguard.instruments import registry
     from safeguard.policy import Actor
 

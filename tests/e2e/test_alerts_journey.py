@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from safeguard.assessments import services
+from safeguard.calendar.dates import add_months
 from safeguard.core.due import describe_due
-from safeguard.guidelines.dates import add_months
 from safeguard.instruments import registry
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_journeys import sign_in

@@ -14,8 +14,8 @@ from safeguard import cli
 from safeguard.assessments import services
 from safeguard.assessments.forms import initial_from, questions_for
 from safeguard.assessments.models import Assessment
+from safeguard.calendar.ages import today_utc
 from safeguard.instruments import registry
-from safeguard.instruments.ages import today_utc
 from safeguard.instruments.batch import run_batch
 from tests.conftest import sign_in
 from tests.form_data import typed

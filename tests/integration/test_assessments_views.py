@@ -16,7 +16,7 @@ from safeguard.assessments.forms import initial_from, questions_for
 from safeguard.assessments.models import Assessment
 from safeguard.assessments.presentation import result_view
 from safeguard.audit.models import AuditEvent
-from safeguard.guidelines.dates import add_months
+from safeguard.calendar.dates import add_months
 from safeguard.instruments import registry
 from tests.conftest import sign_in
 from tests.form_data import typed

@@ -20,7 +20,7 @@ from django.utils import timezone
 from safeguard.assessments.choices import AssessmentStatus
 from safeguard.assessments.models import Assessment, ReassessmentDue
 from safeguard.audit.services import record_event
-from safeguard.guidelines.dates import add_months
+from safeguard.calendar.dates import add_months
 from safeguard.instruments import registry
 from safeguard.people.models import Person
 from safeguard.policy import Actor

@@ -1,6 +1,8 @@
-"""The pure calendar core: bank holidays by UK region, working days and weekly session schedules.
+"""The pure calendar core: one place for dates, durations, ages, bank holidays and schedules.
 
-No Django here (import-linter enforces it), so the CLI, notebooks, the pure cores and the apps use
-the same rules. The legal date arithmetic of the guidelines (`dates.py`, `durations.py`) is meant
-to move into this package beside these modules; nothing here assumes it is absent or present.
+`dates` (calendar months and years, "period beginning with", ages in law), `durations` (lengths
+such as 26 weeks or 18 months and the one rule for comparing them), `ages` (age by anniversary as
+the risk instruments count it), `bank_holidays` (UK regions, the `holidays` library),
+`working_days` and `schedules` (weekly sessions). No Django here (import-linter enforces it), so
+the CLI, notebooks, the pure cores (guidelines, instruments) and the apps use the same rules.
 """

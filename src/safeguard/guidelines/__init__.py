@@ -11,6 +11,7 @@ Entry points for the Django app, the API and the command line:
 * `notification_period(...)` and `notification_from_dict(data)` for the s.82 period on its own.
 """
 
+from safeguard.calendar.durations import Duration, Unit
 from safeguard.guidelines.case import (
     CaseOffence,
     CaseRequest,
@@ -23,7 +24,6 @@ from safeguard.guidelines.case import (
     case_from_dict,
     is_case_data,
 )
-from safeguard.guidelines.durations import Duration, Unit
 from safeguard.guidelines.engine import calculate, calculate_from_dict, list_guidelines
 from safeguard.guidelines.errors import GuidelineDataError, GuidelineError, Problem, Problems
 from safeguard.guidelines.facts import Evidence, Status

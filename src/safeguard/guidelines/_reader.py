@@ -6,8 +6,8 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 
-from safeguard.guidelines.dates import EARLIEST_DATE, LATEST_DATE, in_supported_range
-from safeguard.guidelines.durations import DURATION_HELP, Duration
+from safeguard.calendar.dates import EARLIEST_DATE, LATEST_DATE, in_supported_range
+from safeguard.calendar.durations import DURATION_HELP, Duration
 from safeguard.guidelines.errors import Problem
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
+from safeguard.calendar.durations import Duration, from_months
 from safeguard.guidelines._reader import Reader, join
-from safeguard.guidelines.durations import Duration, from_months
 from safeguard.guidelines.engine import calculate, calculate_from_dict
 from safeguard.guidelines.errors import GuidelineError, Problem, Problems
 from safeguard.guidelines.facts import Status, warning_text

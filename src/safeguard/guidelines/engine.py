@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from safeguard.calendar.dates import age_on, completed_years
+from safeguard.calendar.durations import Duration, Unit, compare
 from safeguard.guidelines._reader import listing
-from safeguard.guidelines.dates import age_on, completed_years
-from safeguard.guidelines.durations import Duration, Unit, compare
 from safeguard.guidelines.errors import GuidelineError, Problem, Problems
 from safeguard.guidelines.facts import Fact, Status, warning_text
 from safeguard.guidelines.loader import default_library

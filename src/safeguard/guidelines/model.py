@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from safeguard.guidelines.durations import Duration, compare
+from safeguard.calendar.durations import Duration, compare
 from safeguard.guidelines.errors import GuidelineError, Problem
 from safeguard.guidelines.facts import Evidence, Fact, Status, weakest
 from safeguard.guidelines.sentences import Sentence

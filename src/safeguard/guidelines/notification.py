@@ -13,9 +13,9 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
+from safeguard.calendar.dates import period_last_day
+from safeguard.calendar.durations import Duration, Unit
 from safeguard.guidelines._reader import Reader
-from safeguard.guidelines.dates import period_last_day
-from safeguard.guidelines.durations import Duration, Unit
 from safeguard.guidelines.errors import GuidelineError, Problem, Problems
 from safeguard.guidelines.facts import Evidence, Fact, Status, warning_text
 from safeguard.guidelines.register import (

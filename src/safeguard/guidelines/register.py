@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from safeguard.guidelines.dates import add_days, add_years, period_last_day
-from safeguard.guidelines.durations import Duration
+from safeguard.calendar.dates import add_days, add_years, period_last_day
+from safeguard.calendar.durations import Duration
 from safeguard.guidelines.facts import Evidence, Fact
 
 INITIAL_NOTIFICATION_FACT = Fact(Evidence.VERIFIED, "Sexual Offences Act 2003 s.83")

@@ -14,8 +14,8 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
+from safeguard.calendar.durations import Duration
 from safeguard.guidelines._reader import Reader, join, show
-from safeguard.guidelines.durations import Duration
 from safeguard.guidelines.errors import Problems
 from safeguard.guidelines.rules import PleaStage
 from safeguard.guidelines.sentences import CommunityLevel, Sentence, SentenceKind

@@ -8,7 +8,7 @@ from datetime import date
 from enum import Enum
 from fractions import Fraction
 
-from safeguard.guidelines.durations import Duration
+from safeguard.calendar.durations import Duration
 from safeguard.guidelines.errors import Problem
 from safeguard.guidelines.facts import Status
 from safeguard.guidelines.notification import NotificationResult

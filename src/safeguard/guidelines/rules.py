@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
-from safeguard.guidelines.durations import Duration
+from safeguard.calendar.durations import Duration
 from safeguard.guidelines.facts import Evidence, Fact
 
 # --- Reduction for a guilty plea -------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from safeguard.calendar.durations import DURATION_HELP
 from safeguard.guidelines.case import (
     CASE_FIELDS,
     CASE_LEVEL_PARTS,
@@ -10,7 +11,6 @@ from safeguard.guidelines.case import (
     TOTALITY_FIELDS,
     Relation,
 )
-from safeguard.guidelines.durations import DURATION_HELP
 from safeguard.guidelines.loader import default_library
 from safeguard.guidelines.model import GuidelineLibrary
 from safeguard.guidelines.notification import DISPOSAL_CHOICES

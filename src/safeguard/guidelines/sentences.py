@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
-from safeguard.guidelines.durations import Duration
+from safeguard.calendar.durations import Duration
 
 
 class SentenceKind(StrEnum):

@@ -9,7 +9,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal
 
-from safeguard.instruments.ages import today_utc
+from safeguard.calendar.ages import today_utc
 from safeguard.instruments.fields import NOT_AN_OBJECT, Field, FieldSet, unknown_field_errors
 from safeguard.instruments.result import (
     ExtraValue,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from safeguard.instruments.ages import whole_years
+from safeguard.calendar.ages import whole_years
 from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, ItemRule, TableInfo
 from safeguard.instruments.fields import MISSING, Field, check_past_events, long_date
 from safeguard.instruments.osp_common import OSP_FIELDS, SEXUAL_COUNTS

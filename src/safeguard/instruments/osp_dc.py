@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from safeguard.instruments.ages import whole_years
+from safeguard.calendar.ages import whole_years
 from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, ItemRule, TableInfo
 from safeguard.instruments.osp_common import (
     HMPPS_SOURCE,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from safeguard.instruments.ages import today_utc
+from safeguard.calendar.ages import today_utc
 from safeguard.instruments.base import Context, Instrument, InstrumentMetadata
 from safeguard.instruments.cport import Cport
 from safeguard.instruments.fields import NOT_AN_OBJECT, unknown_field_errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from safeguard.instruments.ages import whole_years
+from safeguard.calendar.ages import whole_years
 from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, ItemRule, TableInfo
 from safeguard.instruments.fields import Field, after_assessment_date
 from safeguard.instruments.result import FieldError, ItemExplanation, Result

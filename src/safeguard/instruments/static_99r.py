@@ -8,7 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from safeguard.instruments.ages import whole_years
+from safeguard.calendar.ages import whole_years
 from safeguard.instruments.base import Context, Instrument, InstrumentMetadata, ItemRule, TableInfo
 from safeguard.instruments.fields import MISSING, Field, after_assessment_date
 from safeguard.instruments.result import ExtraValue, FieldError, ItemExplanation, Result

@@ -21,7 +21,7 @@ from safeguard.assessments.ports import LatestResult, latest_results
 from safeguard.audit.models import Outcome
 from safeguard.audit.services import record_event
 from safeguard.calendar.bank_holidays import Region
-from safeguard.guidelines.dates import add_months
+from safeguard.calendar.dates import add_months
 from safeguard.instruments import registry
 from safeguard.people.ports import Person, justification_for
 from safeguard.policy import Actor

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from safeguard.accounts.models import Membership
-from safeguard.guidelines.dates import add_months
+from safeguard.calendar.dates import add_months
 from safeguard.people.ports import Person
 from safeguard.policy import Actor
 from safeguard.supervision import services

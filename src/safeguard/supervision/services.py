@@ -21,8 +21,8 @@ from safeguard import policy
 from safeguard.accounts.choices import Role
 from safeguard.accounts.models import Agency, Membership, User
 from safeguard.audit.services import record_event
-from safeguard.guidelines.dates import age_on
-from safeguard.guidelines.durations import Duration
+from safeguard.calendar.dates import age_on
+from safeguard.calendar.durations import Duration
 from safeguard.guidelines.errors import GuidelineError
 from safeguard.guidelines.notification import Disposal, notification_period
 from safeguard.guidelines.register import (

@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Min, OuterRef, Subquery
 
 from safeguard.assessments.ports import LatestResult, latest_results_for_upkeep
-from safeguard.guidelines.dates import add_months
+from safeguard.calendar.dates import add_months
 from safeguard.guidelines.register import annual_notification_due, review_qualifying_date
 from safeguard.supervision import config
 from safeguard.supervision.choices import Management, RiskSource, VisitOutcome, VisitStatus

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from safeguard.calendar.durations import Unit
 from safeguard.guidelines import Duration, Problems, calculate_from_dict
 from safeguard.guidelines.case import (
     CONSECUTIVE_NOTIFICATION_WARNING,
@@ -17,7 +18,6 @@ from safeguard.guidelines.case import (
     case_from_dict,
     is_case_data,
 )
-from safeguard.guidelines.durations import Unit
 
 from .helpers import community_order, custody, images_request, s9_request
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safeguard.guidelines.durations import Duration
+from safeguard.calendar.durations import Duration
 from safeguard.guidelines.engine import suspension_problems
 from safeguard.guidelines.facts import Status
 from safeguard.guidelines.request import SuspensionInput

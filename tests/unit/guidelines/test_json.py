@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from safeguard.calendar.durations import Duration, compare
 from safeguard.guidelines import (
     Problems,
     SentencingRequest,
@@ -19,7 +20,6 @@ from safeguard.guidelines import (
     request_from_dict,
     request_json_schema,
 )
-from safeguard.guidelines.durations import Duration, compare
 from safeguard.guidelines.notification import notification_request_from_dict
 from safeguard.guidelines.request import REQUEST_FIELDS
 from safeguard.guidelines.rules import (

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeguard.guidelines.dates import add_years
-from safeguard.guidelines.durations import Duration
+from safeguard.calendar.dates import add_years
+from safeguard.calendar.durations import Duration
 from safeguard.guidelines.notification import Disposal, notification_period
 from safeguard.guidelines.register import (
     ChangeKind,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safeguard.guidelines.durations import Duration
+from safeguard.calendar.durations import Duration
 from safeguard.guidelines.sentences import CommunityLevel, Sentence, SentenceKind, within
 
 LOW = Sentence.community_order(CommunityLevel.LOW)

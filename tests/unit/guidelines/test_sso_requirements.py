@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from safeguard.calendar.durations import Duration
 from safeguard.guidelines import (
     Problems,
     SentencingRequest,
@@ -17,7 +18,6 @@ from safeguard.guidelines import (
     request_json_schema,
 )
 from safeguard.guidelines.cli import add_sentence_arguments, run_sentence
-from safeguard.guidelines.durations import Duration
 from safeguard.guidelines.engine import suspension_problems
 from safeguard.guidelines.request import SUSPENSION_FIELDS, Requirement, SuspensionInput
 from safeguard.guidelines.rules import COMMUNITY_REQUIREMENTS, SSO_REQUIREMENTS_FACT

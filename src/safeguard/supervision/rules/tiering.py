@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from safeguard.guidelines.dates import add_days, add_months
+from safeguard.calendar.dates import add_days, add_months
 from safeguard.supervision.rules.levels import LEVEL_WORDS, Level
 
 RULE_SOURCE = "supervision spec, 'Case prioritisation', from the open-source ministryofjustice/hmpps-tier"

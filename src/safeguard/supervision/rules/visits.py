@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from safeguard.guidelines.dates import add_months, add_years
+from safeguard.calendar.dates import add_months, add_years
 from safeguard.supervision.rules.levels import LEVEL_WORDS, Level
 
 FREQUENCY_SOURCE = "supervision spec: pre-June 2017 NPCC minimum visit frequency, read in a press report"

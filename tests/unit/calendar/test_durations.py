@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeguard.guidelines.durations import Duration, Unit, compare
+from safeguard.calendar.durations import Duration, Unit, compare
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,9 @@
-"""Age and interval arithmetic by anniversary, the one convention every instrument here uses."""
+"""Age and interval arithmetic by anniversary, the convention every risk instrument uses.
+
+Two conventions for 29 February live in this package on purpose: the instruments count a year as
+completed on 1 March in a common year (here), while the legal periods of `dates.py` end on
+28 February (`dates.age_on`). Each is what its source asks for; do not merge them.
+"""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from safeguard.guidelines.durations import Duration, Unit
+from safeguard.calendar.durations import Duration, Unit
 
 # Dates outside this window are refused by the parsers: they are certainly typing errors, and the
 # bound keeps every "date + 100 years" inside what `datetime.date` can hold.

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safeguard.guidelines.dates import (
+from safeguard.calendar.dates import (
     add_duration,
     add_months,
     add_years,
@@ -16,7 +16,7 @@ from safeguard.guidelines.dates import (
     last_day_within,
     period_last_day,
 )
-from safeguard.guidelines.durations import Duration
+from safeguard.calendar.durations import Duration
 
 dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2800, 12, 31))
 
