@@ -167,5 +167,8 @@ def test_every_programmes_operation_documents_its_responses(client, db):
         if method in ("post", "put"):
             assert "422" in codes and op["requestBody"]["content"]["application/json"]["schema"]["properties"], (path, method)
         assert op.get("summary"), (path, method)
-    invalid = doc["components"]["schemas"]["Invalid"]["properties"]
-    assert set(invalid) == {"detail", "errors"}
+        for code in ("401", "403", "404", *(("422",) if method in ("post", "put") else ())):
+            answer = op["responses"][code]
+            assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+            assert answer["description"] != "Unknown Status Code", (path, method, code)
+    assert {"detail", "errors"} <= set(doc["components"]["schemas"]["ErrorOut"]["properties"])

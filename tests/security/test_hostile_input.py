@@ -112,9 +112,12 @@ def _operations_with_a_body() -> list[tuple[str, str]]:
 
 def _concrete(path: str) -> str:
     """A path with placeholder ids: bodies are read before the record is looked up."""
-    return path.replace("{pk}", str(uuid.uuid4())).replace("{assessment_id}", str(uuid.uuid4())).replace(
+    path = path.replace("{pk}", str(uuid.uuid4())).replace("{assessment_id}", str(uuid.uuid4())).replace(
         "{instrument_id}", "static-99r"
-    ).replace("{case_id}", "1").replace("{scenario_id}", "1")
+    )
+    for name in ("person_id", "requirement_id"):
+        path = path.replace("{" + name + "}", str(uuid.uuid4()))
+    return re.sub(r"\{[a-z_]+\}", "1", path)  # the other ids are integers
 
 
 def _who(path: str) -> str:

@@ -56,6 +56,9 @@ def _date_text(value: object) -> object:
 # as a date, "yes" or 1 as true): what the document refuses, the API refuses.
 JsonDate = Annotated[date, BeforeValidator(_date_text)]
 JsonBool = Annotated[bool, Strict()]
+# A record's number in a path or query: what a database integer can hold (a larger one is a 422,
+# not an overflow in the driver).
+RecordNumber = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 def error_body(

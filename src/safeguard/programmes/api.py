@@ -9,7 +9,6 @@ same shape as every other refusal (the body schemas are still in the OpenAPI doc
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import date, datetime, time
 from typing import Any, TypeVar
@@ -22,6 +21,8 @@ from ninja import Field, Router, Schema, Status
 
 from safeguard import policy
 from safeguard.accounts.models import Agency, User
+from safeguard.core.api_schemas import ErrorOut, RecordNumber
+from safeguard.core.untrusted_http import json_body
 from safeguard.people.ports import justification_for, person_locate
 from safeguard.programmes import selectors, services
 from safeguard.programmes.catalogue import ProgrammeTemplate
@@ -30,6 +31,7 @@ from safeguard.programmes.models import GroupMember, Homework, Invitation, Refer
 from safeguard.programmes.policies import ProgrammeAction as A
 from safeguard.programmes.scheduling import Slot
 from safeguard.programmes.workflow import REFERRAL
+from safeguard.untrusted import InputRefused
 from safeguard.workflows import selectors as workflow_selectors
 
 router = Router(tags=["programmes"])
@@ -37,24 +39,9 @@ PREFIX = "/programmes"
 T = TypeVar("T", bound=pydantic.BaseModel)
 
 
-class FieldError(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class Problem(Schema):
-    detail: str
-    code: str | None = None
-
-
-class Invalid(Schema):
-    detail: str
-    errors: list[FieldError]
-
-
-READ_ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem}
-WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 422: Invalid}
+# The API's one error shape; the site API gives each its description (safeguard.site.api).
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 422: ErrorOut}
 
 
 def _inline(schema: dict[str, Any]) -> dict[str, Any]:
@@ -79,13 +66,13 @@ def body_doc(model: type[pydantic.BaseModel]) -> dict[str, Any]:
 
 
 def parse(request: HttpRequest, model: type[T]) -> T:
-    """The JSON body as `model`, or a ValidationError naming each field at fault (422)."""
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise services.refuse("$", "invalid_json", "Send a JSON object") from None
+    """The JSON body as `model`: a 400 naming the limit when its structure goes beyond the API's
+    limits, or a ValidationError naming each field at fault (422)."""
+    data = json_body(request)  # within the API's limits on structure; an InputRefused is a 400
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
-        raise services.refuse("$", "not_an_object", "Send a JSON object")
+        raise InputRefused("not_an_object", "body", "the request body must be a JSON object")
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -269,7 +256,7 @@ def _referral(r: Referral, today: date) -> dict[str, Any]:
 @router.get(f"{PREFIX}/referrals", response={200: ReferralPageOut, **READ_ERRORS},
             summary="Referrals in reach, newest first, 25 at a time (keyset: `before`)")
 def referral_list(request: HttpRequest, state: str = "", programme: str = "", mine: bool = False,
-                  before: int | None = None) -> Any:
+                  before: RecordNumber | None = None) -> Any:
     page = selectors.referral_list(actor=_actor(request), state_group=state, programme_id=programme, mine=mine,
                                    before=before)
     today = timezone.localdate()
@@ -279,12 +266,12 @@ def referral_list(request: HttpRequest, state: str = "", programme: str = "", mi
 class ReferralIn(In):
     person: uuid.UUID
     programme: str = pydantic.Field(..., max_length=60)
-    site: int = pydantic.Field(..., description="A site of the provider that runs the programme")
+    site: RecordNumber = pydantic.Field(..., description="A site of the provider that runs the programme")
     setting: str = pydantic.Field(..., description="custody | community")
     source: str = pydantic.Field(..., description="probation | court_order | prison | police | self (by agency kind)")
     information: str = pydantic.Field("", max_length=4000)
-    court_case: int | None = pydantic.Field(None, description="For court_order: the sentencing case with the requirement")
-    responsible_officer: int | None = pydantic.Field(None, description="For court_order: a user id of your agency")
+    court_case: RecordNumber | None = pydantic.Field(None, description="For court_order: the sentencing case with the requirement")
+    responsible_officer: RecordNumber | None = pydantic.Field(None, description="For court_order: a user id of your agency")
     consent_given_on: date | None = pydantic.Field(None, description="For self: the date of consent")
     submit: bool = pydantic.Field(False, description="Submit at once instead of keeping a draft")
 
@@ -319,9 +306,9 @@ def _detail(request: HttpRequest, referral: Referral, record: selectors.Referral
              summary="Refer a person to a programme (a draft, or submitted with `submit: true`)")
 def referral_create(request: HttpRequest) -> Any:
     actor = _actor(request)
+    body = parse(request, ReferralIn)
     if not policy.allows(actor, A.REFERRAL_CREATE):
         raise PermissionDenied
-    body = parse(request, ReferralIn)
     _justify(request, body.person)
     person = person_locate(actor=actor, pk=body.person)
     justification = justification_for(actor, person)
@@ -344,7 +331,7 @@ def referral_create(request: HttpRequest) -> Any:
 
 @router.get(f"{PREFIX}/referrals/{{referral_id}}", response={200: ReferralDetailOut, **READ_ERRORS},
             summary="One referral: suitability (PNI pathway, risk bands), the steps open to you, history")
-def referral_detail(request: HttpRequest, referral_id: int) -> Any:
+def referral_detail(request: HttpRequest, referral_id: RecordNumber) -> Any:
     actor = _actor(request)
     located = selectors.referral_locate(actor=actor, pk=referral_id)
     _justify(request, located.person_id)
@@ -363,10 +350,10 @@ class TransitionIn(In):
 @router.post(f"{PREFIX}/referrals/{{referral_id}}/transitions", response={200: ReferralDetailOut, **WRITE_ERRORS},
              openapi_extra=body_doc(TransitionIn),
              summary="Move a referral on: a step of the workflow the spec declares (who may take each is in the diagram)")
-def referral_transition(request: HttpRequest, referral_id: int) -> Any:
+def referral_transition(request: HttpRequest, referral_id: RecordNumber) -> Any:
     actor = _actor(request)
-    referral = selectors.referral_locate(actor=actor, pk=referral_id)
     body = parse(request, TransitionIn)
+    referral = selectors.referral_locate(actor=actor, pk=referral_id)
     _justify(request, referral.person_id)
     justification_for(actor, referral.person)
     services.referral_transition(actor=actor, referral=referral, transition=body.transition, now=timezone.now(),
@@ -407,7 +394,7 @@ class ReportOut(Schema):
 
 @router.get(f"{PREFIX}/referrals/{{referral_id}}/report", response={200: ReportOut, **READ_ERRORS},
             summary="The end-of-programme report (OFFICIAL-SENSITIVE); reading it marks it received")
-def referral_report(request: HttpRequest, referral_id: int) -> Any:
+def referral_report(request: HttpRequest, referral_id: RecordNumber) -> Any:
     actor = _actor(request)
     referral = selectors.referral_locate(actor=actor, pk=referral_id)
     _justify(request, referral.person_id)
@@ -436,7 +423,7 @@ def referral_report(request: HttpRequest, referral_id: int) -> Any:
 class InvitationIn(In):
     person: uuid.UUID
     programme: str = pydantic.Field(..., max_length=60)
-    provider: int = pydantic.Field(..., description="The treatment provider (agency id)")
+    provider: RecordNumber = pydantic.Field(..., description="The treatment provider (agency id)")
     invited_on: date
 
 
@@ -461,9 +448,9 @@ def _invitation(i: Invitation) -> dict[str, Any]:
              summary="Police: record an invitation to self-refer (a person at the lower end of offending)")
 def invitation_create(request: HttpRequest) -> Any:
     actor = _actor(request)
+    body = parse(request, InvitationIn)
     if not policy.allows(actor, A.INVITATION_RECORD):
         raise PermissionDenied
-    body = parse(request, InvitationIn)
     _justify(request, body.person)
     person = person_locate(actor=actor, pk=body.person)
     invitation = services.invitation_record(
@@ -477,16 +464,16 @@ def invitation_create(request: HttpRequest) -> Any:
 class TakeUpIn(In):
     taken_up_on: date
     consent_given_on: date
-    site: int = pydantic.Field(..., description="A site of the invitation's provider")
+    site: RecordNumber = pydantic.Field(..., description="A site of the invitation's provider")
 
 
 @router.post(f"{PREFIX}/invitations/{{invitation_id}}/take-up", response={201: ReferralDetailOut, **WRITE_ERRORS},
              openapi_extra=body_doc(TakeUpIn),
              summary="Police: the person took the invitation up — record their consent and make the self-referral")
-def invitation_take_up(request: HttpRequest, invitation_id: int) -> Any:
+def invitation_take_up(request: HttpRequest, invitation_id: RecordNumber) -> Any:
     actor = _actor(request)
-    invitation = selectors.locate(actor, A.INVITATION_RECORD, Invitation.objects.select_related("person"), invitation_id)
     body = parse(request, TakeUpIn)
+    invitation = selectors.locate(actor, A.INVITATION_RECORD, Invitation.objects.select_related("person"), invitation_id)
     _justify(request, invitation.person_id)
     referral = services.invitation_take_up(
         actor=actor, invitation=invitation, taken_up_on=body.taken_up_on, consent_given_on=body.consent_given_on,
@@ -515,7 +502,7 @@ class WaitingOut(Schema):
 
 @router.get(f"{PREFIX}/waiting-list", response={200: WaitingOut, **READ_ERRORS},
             summary="Programme team: people waiting per programme and site, longest first, with waiting times")
-def waiting_list(request: HttpRequest, programme: str = "", site: int | None = None, before: int | None = None) -> Any:
+def waiting_list(request: HttpRequest, programme: str = "", site: RecordNumber | None = None, before: RecordNumber | None = None) -> Any:
     found = selectors.waiting_list(actor=_actor(request), today=timezone.localdate(), programme_id=programme,
                                    site_id=site, before=before)
     return {
@@ -533,17 +520,17 @@ class SlotIn(In):
 
 class GroupIn(In):
     programme: str = pydantic.Field(..., max_length=60)
-    site: int
-    room: int
+    site: RecordNumber
+    room: RecordNumber
     start_date: date
     slots: list[SlotIn] = pydantic.Field(..., min_length=1, max_length=7)
-    facilitators: list[int] = pydantic.Field(..., min_length=1, max_length=10, description="User ids of your agency")
-    cover: list[int] = pydantic.Field(default_factory=list, max_length=10)
+    facilitators: list[RecordNumber] = pydantic.Field(..., min_length=1, max_length=10, description="User ids of your agency")
+    cover: list[RecordNumber] = pydantic.Field(default_factory=list, max_length=10)
     cohort: str = pydantic.Field("sexual_offence", description="sexual_offence | sexual_offence_ldc | general | general_ldc")
     sex: str = pydantic.Field("male", description="male | female | any")
     learning_needs_adapted: bool = False
     max_size: int | None = pydantic.Field(None, ge=1, le=30)
-    partner_agency: int | None = pydantic.Field(None, description="Prevention course only: the centre (agency id)")
+    partner_agency: RecordNumber | None = pydantic.Field(None, description="Prevention course only: the centre (agency id)")
     code: str = pydantic.Field("", max_length=30)
 
 
@@ -634,7 +621,7 @@ def _group_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.get(f"{PREFIX}/groups", response={200: list[GroupOut], **READ_ERRORS},
             summary="Your agency's groups, newest first (25 at a time: `before`)")
-def group_list(request: HttpRequest, status: str = "", before: int | None = None) -> Any:
+def group_list(request: HttpRequest, status: str = "", before: RecordNumber | None = None) -> Any:
     rows, _ = selectors.group_list(actor=_actor(request), status=status, before=before)
     return [_group(r.group, r.places_taken) for r in rows]
 
@@ -651,9 +638,9 @@ def _users(ids: list[int]) -> tuple[User, ...]:
              summary="Programme manager: set up a group and plan its sessions (bank holidays, closures and the spec's gaps)")
 def group_create(request: HttpRequest) -> Any:
     actor = _actor(request)
+    body = parse(request, GroupIn)
     if not policy.allows(actor, A.GROUP_MANAGE):
         raise PermissionDenied
-    body = parse(request, GroupIn)
     site = Site.objects.filter(pk=body.site).first()
     group = services.group_create(actor=actor, today=timezone.localdate(), data=services.GroupInput(
         programme_id=body.programme, site=site, room=Room.objects.filter(pk=body.room).first(),
@@ -668,7 +655,7 @@ def group_create(request: HttpRequest) -> Any:
 
 @router.get(f"{PREFIX}/groups/{{group_id}}", response={200: GroupDetailOut, **READ_ERRORS},
             summary="One group: slots, facilitators, the schedule with skipped days, and members")
-def group_detail(request: HttpRequest, group_id: int) -> Any:
+def group_detail(request: HttpRequest, group_id: RecordNumber) -> Any:
     return _group_detail(request, group_id)
 
 
@@ -680,27 +667,27 @@ class RescheduleIn(In):
 @router.post(f"{PREFIX}/groups/{{group_id}}/reschedule", response={200: GroupDetailOut, **WRITE_ERRORS},
              openapi_extra=body_doc(RescheduleIn),
              summary="Plan the rest of a group again: past and registered sessions, catch-ups and bookings stay")
-def group_reschedule(request: HttpRequest, group_id: int) -> Any:
+def group_reschedule(request: HttpRequest, group_id: RecordNumber) -> Any:
     actor = _actor(request)
-    group = selectors.group_locate(actor=actor, pk=group_id, action=A.GROUP_MANAGE)
     body = parse(request, RescheduleIn)
+    group = selectors.group_locate(actor=actor, pk=group_id, action=A.GROUP_MANAGE)
     services.group_reschedule(actor=actor, group=group, from_date=body.from_date, today=timezone.localdate(),
                               slots=tuple(Slot(s.weekday, s.start) for s in body.slots) if body.slots else None)
     return _group_detail(request, group_id)
 
 
 class AllocateIn(In):
-    referral: int
+    referral: RecordNumber
     joined_on: date
 
 
 @router.post(f"{PREFIX}/groups/{{group_id}}/members", response={201: MemberOut, **WRITE_ERRORS},
              openapi_extra=body_doc(AllocateIn),
              summary="Programme manager: give a person assessed as suitable a place (refused when the group is full)")
-def group_allocate(request: HttpRequest, group_id: int) -> Any:
+def group_allocate(request: HttpRequest, group_id: RecordNumber) -> Any:
     actor = _actor(request)
-    group = selectors.group_locate(actor=actor, pk=group_id, action=A.GROUP_MANAGE)
     body = parse(request, AllocateIn)
+    group = selectors.group_locate(actor=actor, pk=group_id, action=A.GROUP_MANAGE)
     referral = selectors.scoped(actor, A.REFERRAL_PROGRESS, Referral.objects.all()).filter(pk=body.referral).first()
     if referral is None:
         raise services.refuse("referral", "unknown", "No referral to your agency with this number")
@@ -709,18 +696,18 @@ def group_allocate(request: HttpRequest, group_id: int) -> Any:
 
 
 class CatchUpIn(In):
-    number: int = pydantic.Field(..., description="The template session to catch up")
-    member: int
+    number: RecordNumber = pydantic.Field(..., description="The template session to catch up")
+    member: RecordNumber
     day: date
     start: time
-    facilitator: int | None = None
+    facilitator: RecordNumber | None = None
 
 
 class BookingIn(In):
-    member: int
+    member: RecordNumber
     day: date
     start: time
-    facilitator: int | None = None
+    facilitator: RecordNumber | None = None
 
 
 def _runner(pk: int | None) -> User | None:
@@ -735,10 +722,10 @@ def _runner(pk: int | None) -> User | None:
 @router.post(f"{PREFIX}/groups/{{group_id}}/catch-ups", response={201: SessionOut, **WRITE_ERRORS},
              openapi_extra=body_doc(CatchUpIn),
              summary="Facilitator: a catch-up of one session for one member (the plan does not move)")
-def catch_up(request: HttpRequest, group_id: int) -> Any:
+def catch_up(request: HttpRequest, group_id: RecordNumber) -> Any:
     actor = _actor(request)
-    group = selectors.group_locate(actor=actor, pk=group_id, action=A.SESSION_RUN)
     body = parse(request, CatchUpIn)
+    group = selectors.group_locate(actor=actor, pk=group_id, action=A.SESSION_RUN)
     session = services.catch_up_add(
         actor=actor, group=group, number=body.number, member=GroupMember.objects.filter(pk=body.member).first(),
         day=body.day, start=body.start, facilitator=_runner(body.facilitator),
@@ -748,10 +735,10 @@ def catch_up(request: HttpRequest, group_id: int) -> Any:
 
 @router.post(f"{PREFIX}/sessions/{{session_id}}/bookings", response={201: SessionOut, **WRITE_ERRORS},
              openapi_extra=body_doc(BookingIn), summary="Facilitator: book a planned one-to-one for one member")
-def book(request: HttpRequest, session_id: int) -> Any:
+def book(request: HttpRequest, session_id: RecordNumber) -> Any:
     actor = _actor(request)
-    placeholder = selectors.session_locate(actor=actor, pk=session_id)
     body = parse(request, BookingIn)
+    placeholder = selectors.session_locate(actor=actor, pk=session_id)
     session = services.one_to_one_book(
         actor=actor, placeholder=placeholder, member=GroupMember.objects.filter(pk=body.member).first(),
         day=body.day, start=body.start, facilitator=_runner(body.facilitator),
@@ -776,7 +763,7 @@ class RegisterOut(Schema):
 
 
 class RegisterRowIn(In):
-    member: int
+    member: RecordNumber
     outcome: str
 
 
@@ -784,7 +771,7 @@ class RegisterIn(In):
     attendance: list[RegisterRowIn] = pydantic.Field(..., max_length=60)
 
 
-def _register(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def _register(request: HttpRequest, session_id: RecordNumber) -> dict[str, Any]:
     view = selectors.register_view(actor=_actor(request), pk=session_id)
     rows = []
     for row in view.rows:
@@ -798,17 +785,17 @@ def _register(request: HttpRequest, session_id: int) -> dict[str, Any]:
 
 @router.get(f"{PREFIX}/sessions/{{session_id}}/register", response={200: RegisterOut, **READ_ERRORS},
             summary="Facilitator: a session's register, one row per member")
-def register_view(request: HttpRequest, session_id: int) -> Any:
+def register_view(request: HttpRequest, session_id: RecordNumber) -> Any:
     return _register(request, session_id)
 
 
 @router.put(f"{PREFIX}/sessions/{{session_id}}/register", response={200: RegisterOut, **WRITE_ERRORS},
             openapi_extra=body_doc(RegisterIn),
             summary="Facilitator: take (or correct) the register — every member once, nobody else")
-def register_take(request: HttpRequest, session_id: int) -> Any:
+def register_take(request: HttpRequest, session_id: RecordNumber) -> Any:
     actor = _actor(request)
-    session = selectors.session_locate(actor=actor, pk=session_id)
     body = parse(request, RegisterIn)
+    session = selectors.session_locate(actor=actor, pk=session_id)
     outcomes: dict[int, str] = {}
     for index, row in enumerate(body.attendance):
         if row.member in outcomes:
@@ -856,7 +843,7 @@ def _homework(h: Homework) -> dict[str, Any]:
             "submitted_on": h.submitted_on, "reviewed_on": h.reviewed_on, "feedback": _text_or_none(h.feedback)}
 
 
-def _member_detail(request: HttpRequest, member_id: int) -> dict[str, Any]:
+def _member_detail(request: HttpRequest, member_id: RecordNumber) -> dict[str, Any]:
     record = selectors.member_open(actor=_actor(request), pk=member_id)
     a = record.attendance
     return {
@@ -871,7 +858,7 @@ def _member_detail(request: HttpRequest, member_id: int) -> dict[str, Any]:
 
 @router.get(f"{PREFIX}/members/{{member_id}}", response={200: MemberDetailOut, **READ_ERRORS},
             summary="Facilitator: one member's attendance, homework and progress ratings")
-def member_detail(request: HttpRequest, member_id: int) -> Any:
+def member_detail(request: HttpRequest, member_id: RecordNumber) -> Any:
     actor = _actor(request)
     member = selectors.member_locate(actor=actor, pk=member_id)
     if member.person_id is not None:
@@ -886,13 +873,13 @@ class ReviewIn(In):
 
 @router.put(f"{PREFIX}/members/{{member_id}}/modules/{{module}}", response={200: MemberDetailOut, **WRITE_ERRORS},
             openapi_extra=body_doc(ReviewIn), summary="Facilitator: rate a member at the end of a module")
-def module_review(request: HttpRequest, member_id: int, module: int) -> Any:
+def module_review(request: HttpRequest, member_id: RecordNumber, module: RecordNumber) -> Any:
     actor = _actor(request)
+    body = parse(request, ReviewIn)
     member = selectors.member_locate(actor=actor, pk=member_id)
     if member.person is not None:
         _justify(request, member.person_id)
         justification_for(actor, member.person)
-    body = parse(request, ReviewIn)
     services.module_review_save(actor=actor, member=member, module=module, ratings=body.ratings, notes=body.notes,
                                 today=timezone.localdate())
     return _member_detail(request, member_id)
@@ -905,10 +892,10 @@ class HomeworkIn(In):
 
 @router.post(f"{PREFIX}/homework/{{homework_id}}", response={200: HomeworkOut, **WRITE_ERRORS},
              openapi_extra=body_doc(HomeworkIn), summary="Facilitator: homework handed in, or reviewed with feedback")
-def homework_update(request: HttpRequest, homework_id: int) -> Any:
+def homework_update(request: HttpRequest, homework_id: RecordNumber) -> Any:
     actor = _actor(request)
-    item = selectors.homework_locate(actor=actor, pk=homework_id)
     body = parse(request, HomeworkIn)
+    item = selectors.homework_locate(actor=actor, pk=homework_id)
     return _homework(services.homework_update(actor=actor, homework=item, status=body.status, feedback=body.feedback,
                                               today=timezone.localdate()))
 
@@ -963,11 +950,11 @@ class CustodyOut(Schema):
             openapi_extra=body_doc(CustodyIn), summary="Prison: record a person's custody and expected release date")
 def custody(request: HttpRequest, person_id: uuid.UUID) -> Any:
     actor = _actor(request)
+    body = parse(request, CustodyIn)
     if not policy.allows(actor, A.CUSTODY_RECORD):
         raise PermissionDenied
     _justify(request, person_id)
     person = person_locate(actor=actor, pk=person_id)
-    body = parse(request, CustodyIn)
     period = services.custody_record(actor=actor, person=person, expected_release_on=body.expected_release_on,
                                      received_on=body.received_on, today=timezone.localdate(),
                                      justification=justification_for(actor, person))
@@ -989,10 +976,10 @@ class ClosureOut(Schema):
 @router.post(f"{PREFIX}/sites/{{site_id}}/closures", response={201: ClosureOut, **WRITE_ERRORS},
              openapi_extra=body_doc(ClosureIn),
              summary="Programme manager: a day the site is shut; sessions planned on it move on")
-def closure_create(request: HttpRequest, site_id: int) -> Any:
+def closure_create(request: HttpRequest, site_id: RecordNumber) -> Any:
     actor = _actor(request)
-    site = selectors.locate(actor, A.GROUP_MANAGE, Site.objects.all(), site_id)
     body = parse(request, ClosureIn)
+    site = selectors.locate(actor, A.GROUP_MANAGE, Site.objects.all(), site_id)
     closure = services.closure_add(actor=actor, site=site, day=body.day, reason=body.reason, today=timezone.localdate())
     return Status(201, {"site": site.pk, "day": closure.day, "reason": closure.reason})
 

@@ -67,13 +67,15 @@ def _document_errors(operation: Operation) -> None:
     without the action or a missing CSRF token); 404 where the path names a record or the input
     refers to one; 422 wherever there is input to validate. Codes an operation declares itself
     (with a richer schema) are left as they are."""
-    has_input = bool(operation.signature.models)
-    statuses = [400, 401, 403, *([404, 422] if has_input else [])]
     extra = operation.openapi_extra or {}
+    has_input = bool(operation.signature.models) or "requestBody" in extra  # or a body read by the operation
+    statuses = [400, 401, 403, *([404, 422] if has_input else [])]
     descriptions = extra.setdefault("responses", {})
     for status in statuses:
         operation.response_models.setdefault(status, operation._create_response_model(ErrorOut))
-        descriptions.setdefault(status, {}).setdefault("description", ERROR_DESCRIPTIONS[status])
+    for status in operation.response_models:
+        if status in ERROR_DESCRIPTIONS:  # also those the operation declared itself
+            descriptions.setdefault(status, {}).setdefault("description", ERROR_DESCRIPTIONS[status])
     operation.openapi_extra = extra
 
 
