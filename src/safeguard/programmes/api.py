@@ -65,10 +65,23 @@ def body_doc(model: type[pydantic.BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": _inline(model.model_json_schema())}}}}
 
 
+_BODY = "_programmes_body"
+
+
+def read_body(request: HttpRequest) -> Any:
+    """Read the JSON body within the API's limits on structure (an InputRefused is a 400), before any
+    record is looked up or access is decided, and keep it for `parse`: a hostile body is refused the
+    same way for everyone, while a well-formed one meets the access check (403/404) before its fields
+    are checked (422), so a refusal never depends on guessing a valid body."""
+    if not hasattr(request, _BODY):
+        setattr(request, _BODY, json_body(request))
+    return getattr(request, _BODY)
+
+
 def parse(request: HttpRequest, model: type[T]) -> T:
     """The JSON body as `model`: a 400 naming the limit when its structure goes beyond the API's
     limits, or a ValidationError naming each field at fault (422)."""
-    data = json_body(request)  # within the API's limits on structure; an InputRefused is a 400
+    data = read_body(request)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -306,9 +319,10 @@ def _detail(request: HttpRequest, referral: Referral, record: selectors.Referral
              summary="Refer a person to a programme (a draft, or submitted with `submit: true`)")
 def referral_create(request: HttpRequest) -> Any:
     actor = _actor(request)
-    body = parse(request, ReferralIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     if not policy.allows(actor, A.REFERRAL_CREATE):
         raise PermissionDenied
+    body = parse(request, ReferralIn)
     _justify(request, body.person)
     person = person_locate(actor=actor, pk=body.person)
     justification = justification_for(actor, person)
@@ -352,8 +366,9 @@ class TransitionIn(In):
              summary="Move a referral on: a step of the workflow the spec declares (who may take each is in the diagram)")
 def referral_transition(request: HttpRequest, referral_id: RecordNumber) -> Any:
     actor = _actor(request)
-    body = parse(request, TransitionIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     referral = selectors.referral_locate(actor=actor, pk=referral_id)
+    body = parse(request, TransitionIn)
     _justify(request, referral.person_id)
     justification_for(actor, referral.person)
     services.referral_transition(actor=actor, referral=referral, transition=body.transition, now=timezone.now(),
@@ -448,9 +463,10 @@ def _invitation(i: Invitation) -> dict[str, Any]:
              summary="Police: record an invitation to self-refer (a person at the lower end of offending)")
 def invitation_create(request: HttpRequest) -> Any:
     actor = _actor(request)
-    body = parse(request, InvitationIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     if not policy.allows(actor, A.INVITATION_RECORD):
         raise PermissionDenied
+    body = parse(request, InvitationIn)
     _justify(request, body.person)
     person = person_locate(actor=actor, pk=body.person)
     invitation = services.invitation_record(
@@ -472,8 +488,9 @@ class TakeUpIn(In):
              summary="Police: the person took the invitation up — record their consent and make the self-referral")
 def invitation_take_up(request: HttpRequest, invitation_id: RecordNumber) -> Any:
     actor = _actor(request)
-    body = parse(request, TakeUpIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     invitation = selectors.locate(actor, A.INVITATION_RECORD, Invitation.objects.select_related("person"), invitation_id)
+    body = parse(request, TakeUpIn)
     _justify(request, invitation.person_id)
     referral = services.invitation_take_up(
         actor=actor, invitation=invitation, taken_up_on=body.taken_up_on, consent_given_on=body.consent_given_on,
@@ -638,9 +655,10 @@ def _users(ids: list[int]) -> tuple[User, ...]:
              summary="Programme manager: set up a group and plan its sessions (bank holidays, closures and the spec's gaps)")
 def group_create(request: HttpRequest) -> Any:
     actor = _actor(request)
-    body = parse(request, GroupIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     if not policy.allows(actor, A.GROUP_MANAGE):
         raise PermissionDenied
+    body = parse(request, GroupIn)
     site = Site.objects.filter(pk=body.site).first()
     group = services.group_create(actor=actor, today=timezone.localdate(), data=services.GroupInput(
         programme_id=body.programme, site=site, room=Room.objects.filter(pk=body.room).first(),
@@ -669,8 +687,9 @@ class RescheduleIn(In):
              summary="Plan the rest of a group again: past and registered sessions, catch-ups and bookings stay")
 def group_reschedule(request: HttpRequest, group_id: RecordNumber) -> Any:
     actor = _actor(request)
-    body = parse(request, RescheduleIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     group = selectors.group_locate(actor=actor, pk=group_id, action=A.GROUP_MANAGE)
+    body = parse(request, RescheduleIn)
     services.group_reschedule(actor=actor, group=group, from_date=body.from_date, today=timezone.localdate(),
                               slots=tuple(Slot(s.weekday, s.start) for s in body.slots) if body.slots else None)
     return _group_detail(request, group_id)
@@ -686,8 +705,9 @@ class AllocateIn(In):
              summary="Programme manager: give a person assessed as suitable a place (refused when the group is full)")
 def group_allocate(request: HttpRequest, group_id: RecordNumber) -> Any:
     actor = _actor(request)
-    body = parse(request, AllocateIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     group = selectors.group_locate(actor=actor, pk=group_id, action=A.GROUP_MANAGE)
+    body = parse(request, AllocateIn)
     referral = selectors.scoped(actor, A.REFERRAL_PROGRESS, Referral.objects.all()).filter(pk=body.referral).first()
     if referral is None:
         raise services.refuse("referral", "unknown", "No referral to your agency with this number")
@@ -724,8 +744,9 @@ def _runner(pk: int | None) -> User | None:
              summary="Facilitator: a catch-up of one session for one member (the plan does not move)")
 def catch_up(request: HttpRequest, group_id: RecordNumber) -> Any:
     actor = _actor(request)
-    body = parse(request, CatchUpIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     group = selectors.group_locate(actor=actor, pk=group_id, action=A.SESSION_RUN)
+    body = parse(request, CatchUpIn)
     session = services.catch_up_add(
         actor=actor, group=group, number=body.number, member=GroupMember.objects.filter(pk=body.member).first(),
         day=body.day, start=body.start, facilitator=_runner(body.facilitator),
@@ -737,8 +758,9 @@ def catch_up(request: HttpRequest, group_id: RecordNumber) -> Any:
              openapi_extra=body_doc(BookingIn), summary="Facilitator: book a planned one-to-one for one member")
 def book(request: HttpRequest, session_id: RecordNumber) -> Any:
     actor = _actor(request)
-    body = parse(request, BookingIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     placeholder = selectors.session_locate(actor=actor, pk=session_id)
+    body = parse(request, BookingIn)
     session = services.one_to_one_book(
         actor=actor, placeholder=placeholder, member=GroupMember.objects.filter(pk=body.member).first(),
         day=body.day, start=body.start, facilitator=_runner(body.facilitator),
@@ -794,8 +816,9 @@ def register_view(request: HttpRequest, session_id: RecordNumber) -> Any:
             summary="Facilitator: take (or correct) the register — every member once, nobody else")
 def register_take(request: HttpRequest, session_id: RecordNumber) -> Any:
     actor = _actor(request)
-    body = parse(request, RegisterIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     session = selectors.session_locate(actor=actor, pk=session_id)
+    body = parse(request, RegisterIn)
     outcomes: dict[int, str] = {}
     for index, row in enumerate(body.attendance):
         if row.member in outcomes:
@@ -875,11 +898,12 @@ class ReviewIn(In):
             openapi_extra=body_doc(ReviewIn), summary="Facilitator: rate a member at the end of a module")
 def module_review(request: HttpRequest, member_id: RecordNumber, module: RecordNumber) -> Any:
     actor = _actor(request)
-    body = parse(request, ReviewIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     member = selectors.member_locate(actor=actor, pk=member_id)
     if member.person is not None:
         _justify(request, member.person_id)
         justification_for(actor, member.person)
+    body = parse(request, ReviewIn)
     services.module_review_save(actor=actor, member=member, module=module, ratings=body.ratings, notes=body.notes,
                                 today=timezone.localdate())
     return _member_detail(request, member_id)
@@ -894,8 +918,9 @@ class HomeworkIn(In):
              openapi_extra=body_doc(HomeworkIn), summary="Facilitator: homework handed in, or reviewed with feedback")
 def homework_update(request: HttpRequest, homework_id: RecordNumber) -> Any:
     actor = _actor(request)
-    body = parse(request, HomeworkIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     item = selectors.homework_locate(actor=actor, pk=homework_id)
+    body = parse(request, HomeworkIn)
     return _homework(services.homework_update(actor=actor, homework=item, status=body.status, feedback=body.feedback,
                                               today=timezone.localdate()))
 
@@ -950,11 +975,12 @@ class CustodyOut(Schema):
             openapi_extra=body_doc(CustodyIn), summary="Prison: record a person's custody and expected release date")
 def custody(request: HttpRequest, person_id: uuid.UUID) -> Any:
     actor = _actor(request)
-    body = parse(request, CustodyIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     if not policy.allows(actor, A.CUSTODY_RECORD):
         raise PermissionDenied
     _justify(request, person_id)
     person = person_locate(actor=actor, pk=person_id)
+    body = parse(request, CustodyIn)
     period = services.custody_record(actor=actor, person=person, expected_release_on=body.expected_release_on,
                                      received_on=body.received_on, today=timezone.localdate(),
                                      justification=justification_for(actor, person))
@@ -978,8 +1004,9 @@ class ClosureOut(Schema):
              summary="Programme manager: a day the site is shut; sessions planned on it move on")
 def closure_create(request: HttpRequest, site_id: RecordNumber) -> Any:
     actor = _actor(request)
-    body = parse(request, ClosureIn)
+    read_body(request)  # limits on structure first (400); fields are checked after access (422)
     site = selectors.locate(actor, A.GROUP_MANAGE, Site.objects.all(), site_id)
+    body = parse(request, ClosureIn)
     closure = services.closure_add(actor=actor, site=site, day=body.day, reason=body.reason, today=timezone.localdate())
     return Status(201, {"site": site.pk, "day": closure.day, "reason": closure.reason})
 
