@@ -1,16 +1,20 @@
 """Prevention staff in Chromium: the contact log, statistics, templates and the centre's details; a
 centre offers an appointment from its waiting list; a supervisor asks for a safeguarding disclosure,
-a second supervisor approves and records the release; the auditor reads the register. Axe on every
-page."""
+a second supervisor approves and records the release; the auditor reads the register; the centre
+records the attended appointment and enrols the person on the prevention course under a pseudonym.
+Axe on every page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from safeguard.programmes.models import GroupMember
+from safeguard.programmes.scheduling import Slot
 from tests import prevention_fixtures as fx
+from tests import programmes_world as pwm
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_journeys import sign_in
 
@@ -108,3 +112,17 @@ def test_staff_pages_waiting_list_and_the_disclosure_procedure(live_server, e2e_
     expect(centre.get_by_test_id("referral-summary")).to_contain_text("Appointment offered")
     axe.check(centre)
     centre.screenshot(path=str(ARTIFACTS / "prevention-referral.png"), full_page=True)
+
+    # The person came to the appointment: the centre records it and enrols them on the centre's course.
+    pw = pwm.build(e2e_world)
+    course = pwm.group(pw, start=pwm.past_start(1), programme="prevention-course",
+                       partner=e2e_world.agencies["other_prevention"], slots=(Slot(2, time(18, 30)),), max_size=4)
+    centre.get_by_role("button", name="The person attended").click()
+    expect(centre.get_by_test_id("referral-summary")).to_contain_text("Attended")
+    centre.get_by_role("button", name="Enrol on the prevention course").click()
+    expect(centre.get_by_role("main")).to_contain_text(f"Enrolled on the prevention course {course.code} as PC-")
+    axe.check(centre)
+    [member] = GroupMember.objects.filter(group=course)
+    referral.refresh_from_db()
+    assert member.pseudonym == referral.course_pseudonym and member.person_id is None
+    assert referral.conversation.reference_code not in member.pseudonym

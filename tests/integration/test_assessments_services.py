@@ -70,6 +70,22 @@ def test_completion_stores_the_whole_snapshot(world):
     assert stored.assessment_date == day and stored.completed_at is not None
     assert stored.reassessment_due == date(2026, 9, 30)  # six calendar months, clipped to the month end
     assert stored.result["items"] and all({"name", "answer", "points", "rule"} <= set(i) for i in stored.result["items"])
+    assert (stored.points, stored.band) == (expected["points"], expected["band"] or "")  # STABLE-2007: no band
+
+
+def test_points_band_and_probability_are_columns_filled_for_stored_results_by_the_migration(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("safeguard.assessments.migrations.0003_result_columns")
+    done = complete(world, instrument_id="static-99r")
+    Assessment.objects.filter(pk=done.pk).update(points=None, band="", probability=None)
+    migration.forwards(apps, None)
+    stored = Assessment.objects.get(pk=done.pk)
+    assert stored.points == done.result["points"] and isinstance(stored.points, int)
+    assert stored.band == done.result["band"] != ""
+    assert Assessment.objects.filter(instrument_id="static-99r", band=done.result["band"]).count() == 1
 
 
 def test_instruments_without_an_interval_have_no_due_date(world):

@@ -53,6 +53,10 @@ class Assessment(models.Model):
     model_version = models.CharField(max_length=60, blank=True)
     thresholds_version = models.CharField(max_length=60, blank=True)
     verified = models.BooleanField(null=True)
+    # Copied from the result on completion so that analysts can query and aggregate them as columns.
+    points = models.IntegerField(null=True, blank=True)
+    band = models.CharField(max_length=40, blank=True)
+    probability = models.FloatField(null=True, blank=True)
     inputs_hash = models.CharField(max_length=64, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_by = models.ForeignKey(
@@ -77,6 +81,7 @@ class Assessment(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["person", "instrument_id", "status", "assessment_date"], name="assessment_person_instr"),
             models.Index(fields=["status", "reassessment_due"], name="assessment_due"),
+            models.Index(fields=["instrument_id", "band"], name="assessment_instr_band"),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(

@@ -1,6 +1,7 @@
 """The assessments app's door for other feature apps: latest completed results for routing and
-risk levels (programme suitability, supervision plans, tiering, insights), never the answers; and
-recording a completed assessment through the app's own service (demo data, imports)."""
+risk levels (programme suitability, supervision plans, tiering, insights), never the answers; the
+results as a report shows them (courts); and recording a completed assessment through the app's own
+service (demo data, imports)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.db.models import QuerySet
 
 from safeguard import policy
 from safeguard.assessments.models import Assessment
+from safeguard.assessments.presentation import result_view
+from safeguard.assessments.selectors import person_summary
 from safeguard.policy import Action, Actor
 
 
@@ -95,22 +98,14 @@ def scores_for_aggregates(*, person_ids: Any, instrument: str) -> dict[str, list
         Assessment.objects.current()
         .filter(person_id__in=person_ids, instrument_id=instrument, assessment_date__isnull=False)
         .order_by("person_id", "assessment_date", "completed_at")
-        .values_list("person_id", "assessment_date", "result")
+        .values_list("person_id", "assessment_date", "points", "band", "probability")
     )
     found: dict[str, list[ScorePoint]] = {}
-    for person_id, day, result in rows.iterator(chunk_size=5000):
+    for person_id, day, points, band, probability in rows.iterator(chunk_size=5000):
         if day is None:
             continue
-        result = result or {}
-        points = result.get("points")
-        probability = result.get("probability")
         found.setdefault(str(person_id), []).append(
-            ScorePoint(
-                assessment_date=day,
-                points=points if isinstance(points, int) else None,
-                band=result.get("band"),
-                probability=float(probability) if isinstance(probability, int | float) else None,
-            )
+            ScorePoint(assessment_date=day, points=points, band=band or None, probability=probability)
         )
     return found
 
@@ -169,3 +164,38 @@ def persons_assessed_since(since: datetime) -> QuerySet[Assessment, Any]:
     """The ids of persons with an assessment completed (or corrected) since `since`, as a subquery for another
     app's upkeep (a supervision case's tier and risk level); not audited: nothing is shown."""
     return Assessment.objects.filter(completed_at__gte=since).values("person_id")
+
+
+@dataclass(frozen=True)
+class ReportedResult:
+    """One instrument's latest completed result, in the words a report prints (courts' pre-sentence
+    report): band, points or their range, probability, whether the norms are verified, and warnings."""
+
+    assessment_id: str
+    name: str
+    assessment_date: date | None
+    band: str
+    points: int | None
+    points_range: tuple[int, int] | None
+    probability: str
+    verified: bool
+    source: str
+    model_version: str
+    warnings: list[str]
+
+
+def reported_results(*, actor: Actor, person: Any) -> list[ReportedResult]:
+    """The latest completed result of each instrument for a person the caller has already shown.
+
+    Not audited here: the caller's own event (the report's) names the assessments shown."""
+    found = []
+    for assessment in person_summary(actor=actor, person=person).latest:
+        snapshot = assessment.instrument_snapshot or {}
+        view = result_view(assessment.result or {}, snapshot or None)
+        found.append(ReportedResult(
+            assessment_id=str(assessment.pk), name=view.name, assessment_date=assessment.assessment_date,
+            band=view.band, points=view.points, points_range=view.points_range, probability=view.probability,
+            verified=view.verified, source=str(snapshot.get("source", "")), model_version=view.model_version,
+            warnings=view.warnings,
+        ))
+    return found

@@ -154,6 +154,16 @@ def _prefill(instrument_id: str, person: Person) -> dict[str, Any]:
     return answers
 
 
+def result_columns(body: dict[str, Any]) -> tuple[int | None, str, float | None]:
+    """The points, band and probability of a stored result, as the columns analysts query."""
+    points, band, probability = body.get("points"), body.get("band"), body.get("probability")
+    return (
+        points if isinstance(points, int) and not isinstance(points, bool) else None,
+        str(band) if band else "",
+        float(probability) if isinstance(probability, int | float) and not isinstance(probability, bool) else None,
+    )
+
+
 def _snapshot(assessment: Assessment, *, actor: Actor, inputs: dict[str, Any], assessment_date: date) -> None:
     """Score the answers and fill the completed snapshot (not saved); refuses answers with errors."""
     result = registry.score(assessment.instrument_id, inputs, today=assessment_date)
@@ -167,6 +177,7 @@ def _snapshot(assessment: Assessment, *, actor: Actor, inputs: dict[str, Any], a
     assessment.model_version = result.model_version
     assessment.thresholds_version = result.thresholds_version
     assessment.verified = result.verified
+    assessment.points, assessment.band, assessment.probability = result_columns(body)
     assessment.inputs_hash = inputs_hash(inputs)
     assessment.assessed_by = actor.user
     assessment.agency = actor.agency

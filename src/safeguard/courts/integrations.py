@@ -1,7 +1,7 @@
 """What the courts app shows from other apps: the person's risk assessments and where to find them.
 
-The assessments app is optional here: if its selectors are not there, the report says plainly that
-no risk assessments are recorded. Assessments of a person whose record needs a reason to consult
+The assessments app is optional here and reached through its port: if it is not there, the report
+says plainly that no risk assessments are recorded. Assessments of a person whose record needs a reason to consult
 (police-owned) are shown only once the user has given that reason on the person's page.
 """
 
@@ -64,8 +64,7 @@ def risk_assessments(*, actor: Actor, person: Person | None) -> RiskSection:
     if person is None:
         return RiskSection()
     try:
-        from safeguard.assessments.presentation import result_view
-        from safeguard.assessments.selectors import person_summary
+        from safeguard.assessments.ports import reported_results
     except ImportError:  # pragma: no cover - the assessments app is not installed
         return RiskSection()
     history = assessments_url(person)
@@ -82,28 +81,25 @@ def risk_assessments(*, actor: Actor, person: Person | None) -> RiskSection:
                 reason_url=reverse("people:justify", kwargs={"pk": person.pk}),
                 history_url=history,
             )
-    summary = person_summary(actor=actor, person=person)
     rows = []
-    for assessment in summary.latest:
-        snapshot = assessment.instrument_snapshot or {}
-        view = result_view(assessment.result or {}, snapshot or None)
+    for result in reported_results(actor=actor, person=person):
         try:
-            url = reverse("assessments:detail", kwargs={"pk": assessment.pk})
+            url = reverse("assessments:detail", kwargs={"pk": result.assessment_id})
         except NoReverseMatch:
             url = history
         rows.append(
             AssessmentRow(
-                id=str(assessment.pk),
-                name=view.name,
-                date=assessment.assessment_date,
-                band=view.band,
-                points=view.points,
-                points_range=view.points_range,
-                probability=view.probability,
-                verified=view.verified,
-                source=str(snapshot.get("source", "")),
-                model_version=view.model_version,
-                warnings=view.warnings,
+                id=result.assessment_id,
+                name=result.name,
+                date=result.assessment_date,
+                band=result.band,
+                points=result.points,
+                points_range=result.points_range,
+                probability=result.probability,
+                verified=result.verified,
+                source=result.source,
+                model_version=result.model_version,
+                warnings=result.warnings,
                 url=url,
             )
         )
