@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import re
 from datetime import date, timedelta
 
@@ -271,8 +273,10 @@ def test_dashboard_lists_reassessments_due(officer, world):
 def test_police_owned_person_asks_for_a_reason_first(officer, world):
     person = world.persons["police"]
     for name in ("assessments:history", "assessments:compare", "assessments:choose"):
-        response = officer.get(reverse(name, kwargs={"person_pk": person.pk}))
-        assert response.status_code == 302 and response.url == reverse("people:justify", kwargs={"pk": person.pk})
+        page = reverse(name, kwargs={"person_pk": person.pk})
+        response = officer.get(page)
+        assert response.status_code == 302
+        assert response.url == reverse("people:justify", kwargs={"pk": person.pk}) + "?" + urlencode({"next": page})
 
 
 def test_court_may_read_but_not_record(client, world):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -58,7 +60,8 @@ def test_police_record_requires_and_records_a_justification(client, world):
     person = world.persons["police"]
     url = reverse("people:detail", kwargs={"pk": person.pk})
     response = client.get(url)
-    assert response.status_code == 302 and response.url == reverse("people:justify", kwargs={"pk": person.pk})
+    assert response.status_code == 302
+    assert response.url == reverse("people:justify", kwargs={"pk": person.pk}) + "?" + urlencode({"next": url})
     assert not AuditEvent.objects.filter(action="person.view", object_id=str(person.pk), outcome="success").exists()
     response = client.post(response.url, {"justification": "short"})
     assert "Reason must be at least 10 characters" in response.content.decode()
@@ -66,6 +69,20 @@ def test_police_record_requires_and_records_a_justification(client, world):
     assert client.get(url).status_code == 200
     event = AuditEvent.objects.filter(action="person.view", object_id=str(person.pk)).latest("id")
     assert event.justification == "Planning the home visit this week"
+
+
+def test_a_form_sent_without_the_reason_returns_to_the_form_page_after_it_and_never_off_site(client, world):
+    sign_in(client, world.users["police_prac"])
+    person = world.persons["police"]
+    form_page = reverse("people:note-create", kwargs={"pk": person.pk})
+    reason_page = reverse("people:justify", kwargs={"pk": person.pk})
+    sent = client.post(form_page, {"body": "Synthetic note."}, HTTP_REFERER=f"http://testserver{form_page}?from=list")
+    assert sent.status_code == 302 and sent.url == reason_page + "?" + urlencode({"next": f"{form_page}?from=list"})
+    assert not person.notes.exists()  # nothing saved before the reason
+    elsewhere = client.post(form_page, {"body": "Synthetic note."}, HTTP_REFERER="https://example.org/page")
+    assert elsewhere.status_code == 302 and elsewhere.url == reason_page
+    back = client.post(sent.url, {"justification": "Recording the synthetic visit outcome."})
+    assert back.url == f"{form_page}?from=list"
 
 
 def test_verify_passes_on_an_untouched_chain(world):

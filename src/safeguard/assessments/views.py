@@ -33,12 +33,7 @@ from safeguard.assessments.services import AnswersInvalid
 from safeguard.core.decorators import actor_required
 from safeguard.core.forms import add_service_errors
 from safeguard.instruments import registry
-from safeguard.people.selectors import JustificationRequired
 from safeguard.policy import Action
-
-
-def _justify(exc: JustificationRequired) -> HttpResponse:
-    return redirect("people:justify", pk=exc.person.pk)
 
 
 def _service_errors(form: AnswersForm, exc: ValidationError) -> None:
@@ -75,10 +70,7 @@ def _preview_for(form: AnswersForm) -> dict[str, Any]:
 @actor_required(Action.ASSESSMENT_EDIT)
 def choose(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        person, justification = selectors.person_for(actor=actor, pk=person_pk, action=Action.ASSESSMENT_EDIT)
-    except JustificationRequired as exc:
-        return _justify(exc)
+    person, justification = selectors.person_for(actor=actor, pk=person_pk, action=Action.ASSESSMENT_EDIT)
     form = ChooseInstrumentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         assessment = services.assessment_start(
@@ -96,10 +88,7 @@ def choose(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
 @actor_required(Action.ASSESSMENT_EDIT)
 def edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        assessment, justification = selectors.assessment_for_change(actor=actor, pk=pk)
-    except JustificationRequired as exc:
-        return _justify(exc)
+    assessment, justification = selectors.assessment_for_change(actor=actor, pk=pk)
     if assessment.is_completed:
         return redirect("assessments:detail", pk=assessment.pk)
     if request.method == "GET":
@@ -139,10 +128,7 @@ def edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @actor_required(Action.ASSESSMENT_EDIT)
 def correct(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        assessment, justification = selectors.assessment_for_change(actor=actor, pk=pk)
-    except JustificationRequired as exc:
-        return _justify(exc)
+    assessment, justification = selectors.assessment_for_change(actor=actor, pk=pk)
     if assessment.is_draft:
         return redirect("assessments:edit", pk=assessment.pk)
     if request.method == "GET":
@@ -187,10 +173,7 @@ def preview(request: HttpRequest, instrument_id: str) -> HttpResponse:
 @actor_required(Action.ASSESSMENT_VIEW)
 def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        record = selectors.assessment_view(actor=actor, pk=pk)
-    except JustificationRequired as exc:
-        return _justify(exc)
+    record = selectors.assessment_view(actor=actor, pk=pk)
     assessment = record.assessment
     current = registry.metadata(assessment.instrument_id) if assessment.instrument_id in registry.instrument_ids() else None
     snapshot = assessment.instrument_snapshot or (current.to_dict() if current else {})
@@ -248,10 +231,7 @@ def _charts(rows: list[Assessment]) -> list[tuple[LineChart, list[Assessment]]]:
 @actor_required(Action.ASSESSMENT_VIEW)
 def history(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        person, justification = selectors.person_for(actor=actor, pk=person_pk, action=Action.ASSESSMENT_VIEW)
-    except JustificationRequired as exc:
-        return _justify(exc)
+    person, justification = selectors.person_for(actor=actor, pk=person_pk, action=Action.ASSESSMENT_VIEW)
     rows = selectors.assessment_history(actor=actor, person=person, justification=justification)
     entries: list[tuple[Assessment, ResultView | None]] = [
         (a, result_view(a.result, a.instrument_snapshot) if a.result else None) for a in rows
@@ -266,10 +246,7 @@ def history(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
 @actor_required(Action.ASSESSMENT_VIEW)
 def compare(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    try:
-        person, justification = selectors.person_for(actor=actor, pk=person_pk, action=Action.ASSESSMENT_VIEW)
-    except JustificationRequired as exc:
-        return _justify(exc)
+    person, justification = selectors.person_for(actor=actor, pk=person_pk, action=Action.ASSESSMENT_VIEW)
     latest = selectors.latest_completed(actor=actor, person=person, justification=justification)
     order = {i: n for n, i in enumerate(registry.instrument_ids())}
     latest.sort(key=lambda a: order.get(a.instrument_id, 99))

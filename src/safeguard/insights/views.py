@@ -23,7 +23,7 @@ from safeguard.insights.analysis import Filters
 from safeguard.insights.forms import FilterForm, FollowUpForm, ImportForm, OutcomeEventForm
 from safeguard.insights.models import OutcomeEvent
 from safeguard.insights.policies import InsightsAction
-from safeguard.people.ports import JustificationRequired, person_locate
+from safeguard.people.ports import person_locate
 
 # Cohorts up to this size are analysed while the page waits (about a second); larger ones run as a task.
 INLINE_LIMIT = 20_000
@@ -180,8 +180,6 @@ def outcome_add(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.outcome_event_add(actor=_actor(request), person=person, **form.cleaned_data)
-        except JustificationRequired:
-            return redirect("people:justify", pk=person.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -198,10 +196,7 @@ def outcome_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if event is None:
         raise Http404
     person_pk = event.person_id
-    try:
-        services.outcome_event_delete(actor=actor, event=event)
-    except JustificationRequired:
-        return redirect("people:justify", pk=person_pk)
+    services.outcome_event_delete(actor=actor, event=event)
     messages.success(request, "Outcome removed.")
     return redirect("people:detail", pk=person_pk)
 
@@ -219,8 +214,6 @@ def follow_up(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.follow_up_set(actor=_actor(request), person=person, data=form.cleaned_data)
-        except JustificationRequired:
-            return redirect("people:justify", pk=person.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -18,7 +18,6 @@ from safeguard.core.decorators import actor_required
 from safeguard.core.forms import add_service_errors
 from safeguard.people import selectors, services
 from safeguard.people.forms import AddressForm, ConvictionForm, NoteForm, PersonForm
-from safeguard.people.selectors import JustificationRequired
 from safeguard.policy import Action
 
 
@@ -39,10 +38,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @actor_required(Action.PERSON_VIEW)
 def person_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    try:
-        record = selectors.person_record(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
-    except JustificationRequired:
-        return redirect("people:justify", pk=pk)
+    record = selectors.person_record(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
     person = record.person
     return render(
         request,
@@ -93,10 +89,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def _add_to_record(
     request: HttpRequest, pk: uuid.UUID, action: str, form_class: type[forms.Form], title: str
 ) -> HttpResponse:
-    try:
-        person, justification = selectors.person_for_change(actor=request.actor, pk=pk, action=action)  # type: ignore[attr-defined]
-    except JustificationRequired:
-        return redirect("people:justify", pk=pk)
+    person, justification = selectors.person_for_change(actor=request.actor, pk=pk, action=action)  # type: ignore[attr-defined]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actor = request.actor  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ person's record first asks for the reason (the people app's justification page).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from safeguard.core.decorators import actor_required
 from safeguard.core.forms import add_service_errors
 from safeguard.core.wording import date_words
 from safeguard.courts import ports as courts_ports
-from safeguard.people.ports import JustificationRequired, justification_for, person_locate
+from safeguard.people.ports import justification_for, person_locate
 from safeguard.programmes import catalogue, domains, forms, report, selectors, services
 from safeguard.programmes.choices import GroupStatus, MemberStatus, Outcome
 from safeguard.programmes.models import CustodyPeriod, GroupMember, Invitation, Referral, Site
@@ -35,24 +34,6 @@ from safeguard.workflows.forms import TransitionForm
 
 def _actor(request: HttpRequest) -> Any:
     return request.actor  # type: ignore[attr-defined]
-
-
-def _justify(exc: JustificationRequired) -> HttpResponse:
-    return redirect("people:justify", pk=exc.person.pk)
-
-
-def justified(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A police-owned person's record needs a reason first: send the user to give it."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except JustificationRequired as exc:
-            return _justify(exc)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _form_page(request: HttpRequest, form: Any, *, title: str, back_url: str, back_label: str = "Back",
@@ -102,7 +83,6 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.REFERRAL_CREATE)
-@justified
 def referral_create(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     person = person_locate(actor=actor, pk=person_pk)
@@ -131,7 +111,6 @@ def referral_create(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
 
 
 @actor_required(A.REFERRAL_VIEW)
-@justified
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     record = selectors.referral_open(actor=actor, pk=pk)
@@ -153,7 +132,6 @@ def referral_states(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.REFERRAL_VIEW)
-@justified
 def referral_transition(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
     actor = _actor(request)
     referral = selectors.referral_locate(actor=actor, pk=pk)
@@ -183,7 +161,6 @@ def referral_transition(request: HttpRequest, pk: int, transition: str) -> HttpR
 
 
 @actor_required(A.REPORT_VIEW)
-@justified
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     data = selectors.report_data(actor=actor, referral_pk=pk)
@@ -192,7 +169,6 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @actor_required(A.REPORT_VIEW)
-@justified
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     data = selectors.report_data(actor=actor, referral_pk=pk)
@@ -205,7 +181,6 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.INVITATION_RECORD)
-@justified
 def invitation_create(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     person = person_locate(actor=actor, pk=person_pk)
@@ -231,7 +206,6 @@ def invitation_create(request: HttpRequest, person_pk: uuid.UUID) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.INVITATION_RECORD)
-@justified
 def invitation_take_up(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     invitation = selectors.locate(actor, A.INVITATION_RECORD, Invitation.objects.select_related("person", "provider_agency"), pk)
@@ -442,7 +416,6 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @actor_required(A.SESSION_RUN)
-@justified
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.member_open(actor=_actor(request), pk=pk)
     return render(request, "programmes/member.html", {"record": record, "member": record.member,
@@ -451,7 +424,6 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.SESSION_RUN)
-@justified
 def review(request: HttpRequest, pk: int, module: int) -> HttpResponse:
     actor = _actor(request)
     member = selectors.member_locate(actor=actor, pk=pk)
@@ -508,7 +480,6 @@ def release_gap(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CUSTODY_RECORD)
-@justified
 def custody(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     person = person_locate(actor=actor, pk=person_pk)

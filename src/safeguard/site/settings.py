@@ -128,6 +128,8 @@ MIDDLEWARE = [
     # NUL characters in query strings, form fields and stored headers: refused here, for pages and
     # the API alike (after the routing above, so a refused page has its session and CSP nonce).
     "safeguard.core.untrusted_http.UntrustedInputMiddleware",
+    # A person's record that needs a reason first: the reason page, then back (people.middleware).
+    "safeguard.people.middleware.JustificationMiddleware",
     # django-axes must be last: it turns a lockout flagged during the view into a response.
     "axes.middleware.AxesMiddleware",
 ]

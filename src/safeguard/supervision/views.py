@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -22,7 +22,7 @@ from safeguard import policy
 from safeguard.core import exports
 from safeguard.core.decorators import actor_required
 from safeguard.core.forms import add_service_errors
-from safeguard.people.ports import JustificationRequired, Person, justification_for
+from safeguard.people.ports import Person, justification_for
 from safeguard.policy import Actor
 from safeguard.supervision import config, flows, selectors, services
 from safeguard.supervision import forms as sforms
@@ -46,19 +46,9 @@ def _person_url(person_id: object, anchor: str = "") -> str:
     return reverse("supervision:person", args=[person_id]) + (f"#{anchor}" if anchor else "")
 
 
-class Justify(Exception):
-    """The person's record is owned by a police force: ask for the reason first, then come back."""
-
-    def __init__(self, response: HttpResponse) -> None:
-        self.response = response
-
-
 def _reason(request: HttpRequest, person: Person) -> str:
-    try:
-        return justification_for(_actor(request), person)
-    except JustificationRequired as exc:
-        url = reverse("people:justify", args=[person.pk]) + "?next=" + quote(request.get_full_path())
-        raise Justify(redirect(url)) from exc
+    """The reason given for a police-owned record (JustificationRequired sends the user to give it)."""
+    return justification_for(_actor(request), person)
 
 
 def _may(actor: Actor, action: str, obj: Any = None) -> None:
@@ -83,20 +73,6 @@ def _form_page(
     context = {"form": form, "title": title, "person": person, "back": back, "submit": submit, "intro": intro,
                "fields": [form[name] for name in (fields or list(form.fields))], **(extra or {})}  # fmt: skip
     return render(request, template, context, status=200)
-
-
-def justified(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn a `Justify` raised while finding the record into the redirect to the reason page."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Justify as needed:
-            return needed.response
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 # --- caseload ----------------------------------------------------------------------------------------------
@@ -179,13 +155,9 @@ def caseload_export(request: HttpRequest, fmt: str) -> Any:
 
 @require_GET
 @actor_required(A.VIEW)
-@justified
 def person(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
-    try:
-        record = selectors.supervision_record(actor=actor, pk=pk, today=timezone.localdate())
-    except JustificationRequired:
-        return redirect(reverse("people:justify", args=[pk]) + "?next=" + quote(request.get_full_path()))
+    record = selectors.supervision_record(actor=actor, pk=pk, today=timezone.localdate())
     own = record.own
     context: dict[str, Any] = {"record": record, "person": record.person, "today": record.today, "own": own}
     if own is not None:
@@ -218,7 +190,6 @@ def _case_for(request: HttpRequest, pk: uuid.UUID, action: str = A.CASE_EDIT) ->
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_EDIT)
-@justified
 def case_open(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     found, reason = _person_for(request, pk, A.CASE_EDIT)
@@ -234,7 +205,6 @@ def case_open(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_EDIT)
-@justified
 def case_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case, reason = _case_for(request, pk)
     initial = {f: getattr(case, f) for f in ("rosh_level", "rosh_assessed_on", "sexual_offence_history", "child_protection",
@@ -251,7 +221,6 @@ def case_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_EDIT)
-@justified
 def case_close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case, reason = _case_for(request, pk)
     form = sforms.CaseCloseForm(request.POST or None)
@@ -265,7 +234,6 @@ def case_close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_TRANSFER)
-@justified
 def case_transfer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     case, reason = _case_for(request, pk, A.CASE_TRANSFER)
@@ -284,7 +252,6 @@ def case_transfer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_EDIT)
-@justified
 def case_management(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case, reason = _case_for(request, pk)
     form = sforms.ManagementForm(request.POST or None, initial={"management": case.management})
@@ -303,7 +270,6 @@ def case_management(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_EDIT)
-@justified
 def trigger_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case, reason = _case_for(request, pk)
     form = sforms.TriggerForm(request.POST or None)
@@ -317,7 +283,6 @@ def trigger_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_EDIT)
-@justified
 def trigger_review(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     trigger = selectors.trigger_for(actor=actor, pk=pk)
@@ -337,7 +302,6 @@ def trigger_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_EDIT)
-@justified
 def plan_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case, reason = _case_for(request, pk)
     plan = selectors.plan_of(case)
@@ -355,7 +319,6 @@ def plan_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_EDIT)
-@justified
 def plan_item_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case, reason = _case_for(request, pk)
     form = sforms.PlanItemForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
@@ -369,7 +332,6 @@ def plan_item_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @actor_required(A.CASE_EDIT)
-@justified
 def plan_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     item = selectors.plan_item_for(actor=actor, pk=pk)
@@ -384,7 +346,6 @@ def plan_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.OVERRIDE_REQUEST)
-@justified
 def override_request(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case, _ = _case_for(request, pk, A.OVERRIDE_REQUEST)
     form = sforms.OverrideRequestForm(request.POST or None)
@@ -427,7 +388,6 @@ def _transition_page(
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.VIEW)
-@justified
 def override_move(request: HttpRequest, pk: uuid.UUID, transition: str) -> HttpResponse:
     actor = _actor(request)
     override: RiskLevelOverride = selectors.override_for(actor=actor, pk=pk)
@@ -449,7 +409,6 @@ def override_move(request: HttpRequest, pk: uuid.UUID, transition: str) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_EDIT)
-@justified
 def visit_schedule(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     case, reason = _case_for(request, pk)
     form = sforms.VisitScheduleForm(request.POST or None)
@@ -463,7 +422,6 @@ def visit_schedule(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.CASE_EDIT)
-@justified
 def visit_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     case, reason = _case_for(request, pk)
@@ -494,7 +452,6 @@ def _uuid(text: str) -> uuid.UUID:
 
 @require_POST
 @actor_required(A.CASE_EDIT)
-@justified
 def visit_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     visit = selectors.visit_for(actor=actor, pk=pk)
@@ -513,7 +470,6 @@ def visit_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.REGISTER_EDIT)
-@justified
 def requirement_create(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     found, reason = _person_for(request, pk, A.REGISTER_EDIT)
@@ -528,7 +484,6 @@ def requirement_create(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.REGISTER_EDIT)
-@justified
 def notification_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     requirement = selectors.requirement_for(actor=actor, pk=pk)
@@ -562,7 +517,6 @@ def notification_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.REGISTER_EDIT)
-@justified
 def notification_made(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     event = selectors.event_for(actor=actor, pk=pk)
@@ -580,7 +534,6 @@ def notification_made(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.BREACH_RECORD)
-@justified
 def breach_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     requirement = selectors.requirement_for(actor=actor, pk=pk)
@@ -598,7 +551,6 @@ def breach_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.BREACH_RECORD)
-@justified
 def breach_move(request: HttpRequest, pk: uuid.UUID, transition: str) -> HttpResponse:
     actor = _actor(request)
     breach: Breach = selectors.breach_for(actor=actor, pk=pk)
@@ -621,7 +573,6 @@ def breach_move(request: HttpRequest, pk: uuid.UUID, transition: str) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.MAPPA_EDIT)
-@justified
 def mappa_set(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     found, reason = _person_for(request, pk, A.MAPPA_EDIT)
@@ -637,7 +588,6 @@ def mappa_set(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.MAPPA_EDIT)
-@justified
 def meeting_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     found, reason = _person_for(request, pk, A.MAPPA_EDIT)
@@ -662,7 +612,6 @@ def meeting_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(A.MAPPA_EDIT)
-@justified
 def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     action = selectors.action_for(actor=actor, pk=pk)
