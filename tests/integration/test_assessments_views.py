@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import re
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
