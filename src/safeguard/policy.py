@@ -162,15 +162,22 @@ def scope(actor: Actor | None, action: str, queryset: QuerySet[M]) -> QuerySet[M
     return queryset.filter(rule(actor))
 
 
+def _open_links(actor: Actor) -> QuerySet[Any]:
+    """The person ids the actor's agency holds an open link to: one range of the index
+    `open_link_by_agency_idx` (agency, person) where the link is open."""
+    from safeguard.people.models import PersonAgencyLink
+
+    return PersonAgencyLink.objects.filter(agency_id=actor.agency.pk, ended_on__isnull=True).values("person_id")
+
+
 def _person_scope(actor: Actor) -> Q:
-    return Q(agency_links__agency=actor.agency, agency_links__ended_on__isnull=True)
+    # A semi-join (`id IN (…)`), not a join: a row per person whatever links they have, no DISTINCT,
+    # and the database may drive it from either side (the agency's links or the ordered name index).
+    return Q(pk__in=_open_links(actor))
 
 
 def _person_child_scope(actor: Actor) -> Q:
-    return Q(
-        person__agency_links__agency=actor.agency,
-        person__agency_links__ended_on__isnull=True,
-    )
+    return Q(person_id__in=_open_links(actor))
 
 
 def _own_agency_scope(actor: Actor) -> Q:
