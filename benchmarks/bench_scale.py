@@ -8,7 +8,7 @@
 
 Each database runs in a child process of its own: SQLite in a throwaway file, PostgreSQL in the database
 named by DATABASE_URL (it must be empty: the bench migrates it and adds rows). The data grows to each size
-in turn through bulk model creates. Per person: an owner link to the demo probation region (so the
+in turn through bulk model creates. Per person: a PNC number for every second one, an owner link to the demo probation region (so the
 probation officer sees every person: the worst case for a list), a statutory link to one of 4 police forces,
 a partner (consent) link to one of 4 treatment providers, a conviction and an address; three audit events
 per person (views and searches by 50 bench users, and every tenth one by the officer, whose dashboard
@@ -55,6 +55,7 @@ PATHS = {
     "api_deep": "API person list, deep page by number (middle)",
     "api_cursor": "API person list, deep page by cursor (middle)",
     "api_search": "API search by family name",
+    "api_pnc": "API search by PNC number (half the people have one)",
     "html_list": "HTML person list, page 1",
     "dashboard": "practitioner dashboard",
     "person": "a person's page",
@@ -108,7 +109,8 @@ def grow(world: World, target: int) -> float:
             persons, links, convictions, addresses, events = [], [], [], [], []
             for i in range(first, last):
                 person = Person(id=uuid.uuid4(), reference=f"B{i:09d}", given_name=GIVEN[i % 20], family_name=family_name(i),
-                                date_of_birth=date(1960, 1, 1) + timedelta(days=i % 15000), owner_agency=world.area)  # fmt: skip
+                                date_of_birth=date(1960, 1, 1) + timedelta(days=i % 15000), owner_agency=world.area,
+                                pnc_number=f"{2000 + i % 20}/{i:07d}{'ABCDEFGHJK'[i % 10]}" if i % 2 else "")  # fmt: skip
                 persons.append(person)
                 links += [
                     PersonAgencyLink(person=person, agency=world.area, basis=SharingBasis.OWNER, started_on=date(2020, 1, 1)),
@@ -170,6 +172,7 @@ def paths(world: World, size: int) -> dict[str, tuple[str, str]]:
         "api_list": ("token", "/api/v1/persons"),
         "api_deep": ("token", f"/api/v1/persons?page={middle}"),
         "api_search": ("token", f"/api/v1/persons?q={family_name(size // 3)}"),
+        "api_pnc": ("token", f"/api/v1/persons?q={2000 + (size // 2 + 1) % 20}/{size // 2 + 1:07d}{'ABCDEFGHJK'[(size // 2 + 1) % 10]}"),
         "html_list": ("officer", reverse("people:list")),
         "dashboard": ("officer", reverse("core:dashboard")),
         "person": ("officer", reverse("people:detail", args=[person.pk])),

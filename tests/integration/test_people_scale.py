@@ -104,7 +104,6 @@ def test_a_bad_cursor_on_the_page_goes_back_to_the_first_page(client, world):
 
 def test_counts_stop_at_the_limit_and_say_so(world, monkeypatch):
     monkeypatch.setattr(selectors, "COUNT_LIMIT", 10)
-    monkeypatch.setattr(selectors.bounded_count, "__defaults__", (10,))
     _add(world, 12)
     page = selectors.person_search(actor=_actor(world))
     assert (page.count, page.count_exact, page.count_text) == (10, False, "More than 10")

@@ -24,8 +24,8 @@ from safeguard.audit import selectors as audit_selectors
 from safeguard.audit.models import AuditEvent, Outcome
 from safeguard.audit.services import record_event
 from safeguard.core.keyset import RowAfter
-from safeguard.people.models import Person
-from safeguard.people.validators import normalise_pnc
+from safeguard.people.models import Person, PersonAgencyLink
+from safeguard.people.validators import PNC_PATTERN, normalise_pnc
 from safeguard.policy import Action, Actor
 
 PAGE_SIZE = 25
@@ -47,16 +47,20 @@ def visible_persons(*, actor: Actor, action: str = Action.PERSON_VIEW) -> QueryS
     return policy.scope(actor, action, Person.objects.all())
 
 
-def bounded_count(queryset: QuerySet[Any], limit: int = COUNT_LIMIT) -> tuple[int, bool]:
-    """(count, exact): the rows up to `limit`, and whether that is all of them. Reads at most limit + 1
-    rows of an index, so it costs the same however many more there are."""
+def bounded_count(queryset: QuerySet[Any], limit: int | None = None) -> tuple[int, bool]:
+    """(count, exact): the rows up to `limit` (COUNT_LIMIT), and whether that is all of them. Reads at most
+    limit + 1 rows of an index, so it costs the same however many more there are."""
+    limit = COUNT_LIMIT if limit is None else limit
     found = queryset.order_by().values("pk")[: limit + 1].count()
     return min(found, limit), found <= limit
 
 
 def visible_person_count(*, actor: Actor) -> tuple[int, bool]:
-    """How many persons the actor's agency holds (up to COUNT_LIMIT, and whether that is exact)."""
-    return bounded_count(visible_persons(actor=actor))
+    """How many persons the actor's agency holds (up to COUNT_LIMIT, and whether that is exact): its open
+    links, one each (a unique constraint), counted in the index `open_link_by_agency_idx` alone."""
+    if not policy.allows(actor, Action.PERSON_VIEW):
+        return 0, True
+    return bounded_count(PersonAgencyLink.objects.filter(agency_id=actor.agency.pk, ended_on__isnull=True))
 
 
 # --- pages -------------------------------------------------------------------------------------------
@@ -160,11 +164,17 @@ def _name_terms(query: str) -> Q:
 
 
 def _identifier_match(persons: QuerySet[Person], query: str) -> list[Person]:
-    """A reference or PNC number, exactly: one probe of a unique index each."""
+    """A reference or PNC number, exactly: one probe of a unique index. A PNC number has its own shape
+    (digits first), a reference starts with a letter, so one lookup is enough. `pnc_number <> ''` is
+    spelt out so that SQLite may use the partial unique index `unique_pnc_number`."""
     if " " in query or len(query) > 13:
         return []
     wanted = normalise_pnc(query)
-    return list(persons.filter(Q(reference=wanted) | Q(pnc_number=wanted))[:2])
+    if PNC_PATTERN.match(wanted):
+        found = persons.filter(pnc_number=wanted).exclude(pnc_number="")
+    else:
+        found = persons.filter(reference=wanted)
+    return list(found.order_by()[:2])
 
 
 def _keyset(persons: QuerySet[Person], position: Cursor | None) -> tuple[list[Person], bool, bool]:
@@ -199,7 +209,9 @@ def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str =
     else:
         if query:
             persons = persons.filter(_name_terms(query))
-        count, exact = bounded_count(persons)
+            count, exact = bounded_count(persons)
+        else:
+            count, exact = visible_person_count(actor=actor)
         if position is not None or page <= 1:
             rows, has_before, has_more = _keyset(persons, position)
             number = None if position is not None else 1
