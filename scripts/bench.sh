@@ -18,3 +18,5 @@ echo "== due items and alerts at 100,000 persons"
 .venv/bin/python benchmarks/bench_alerts.py --persons 100000 --runs 10
 echo "== prevention: returns and reads"
 .venv/bin/python benchmarks/bench_prevention.py --tries 40
+echo "== person lists, search and the dashboard at 1,000 and 100,000 people (issue 14)"
+.venv/bin/python benchmarks/bench_scale.py --seconds 2

@@ -162,15 +162,32 @@ def scope(actor: Actor | None, action: str, queryset: QuerySet[M]) -> QuerySet[M
     return queryset.filter(rule(actor))
 
 
+def open_link_probe(actor: Actor, field: str) -> Q:
+    """The person in `field` has an open link to the actor's agency: `(SELECT id … LIMIT 1) IS NOT NULL`,
+    one probe of the unique index (person, agency) per row.
+
+    Not `IN (subquery)`: SQLite materialises the whole subquery (every person the agency holds) before
+    the first probe, and PostgreSQL hashes it, so a page of 25 or one record would cost as much as the
+    agency is large. Not EXISTS either: PostgreSQL turns it into the same hashed semi-join (see
+    `people.ports.statutory_link_exists`). A scalar subquery stays a probe per row, so an ordered index
+    walk stops after the page. The model is named by label: the policy sits below the people app."""
+    from django.apps import apps
+    from django.db.models import Subquery
+    from django.db.models.lookups import IsNull
+
+    links = apps.get_model("people", "PersonAgencyLink")._default_manager.filter(
+        person_id=OuterRef(field), agency_id=actor.agency.pk, ended_on__isnull=True
+    )
+    return Q(IsNull(Subquery(links.values("pk")[:1]), False))
+
+
 def _person_scope(actor: Actor) -> Q:
-    return Q(agency_links__agency=actor.agency, agency_links__ended_on__isnull=True)
+    # No join (so no DISTINCT): a row per person whatever links they have.
+    return open_link_probe(actor, "pk")
 
 
 def _person_child_scope(actor: Actor) -> Q:
-    return Q(
-        person__agency_links__agency=actor.agency,
-        person__agency_links__ended_on__isnull=True,
-    )
+    return open_link_probe(actor, "person_id")
 
 
 def _own_agency_scope(actor: Actor) -> Q:

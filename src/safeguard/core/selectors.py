@@ -16,10 +16,11 @@ def dashboard_for(actor: Actor) -> dict[str, Any]:
     panels: dict[str, Any] = {"template": "core/dashboards/default.html"}
     kind, role = actor.agency.kind, actor.role
     if policy.allows(actor, Action.PERSON_VIEW):
-        from safeguard.people.selectors import visible_persons
+        from safeguard.people.selectors import visible_person_count, visible_persons
 
         panels["template"] = "core/dashboards/caseload.html"
-        panels["caseload_count"] = visible_persons(actor=actor).count()
+        count, exact = visible_person_count(actor=actor)  # bounded: the same cost at any size
+        panels["caseload_count"] = f"{count:,}" if exact else f"More than {count:,}"
         recent_ids = list(
             AuditEvent.objects.filter(user_id=actor.user.pk, action="person.view", outcome=Outcome.SUCCESS)
             .order_by("-id")

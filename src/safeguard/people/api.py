@@ -31,10 +31,13 @@ class PersonSummary(Schema):
 
 
 class PersonPage(Schema):
-    count: int
-    page: int
-    pages: int
+    count: int = Field(description="Persons found, counted up to 10,000 (see `count_exact`)")
+    page: int = Field(description="The page number (1 for a page reached by cursor: follow `next`/`previous` there)")
+    pages: int = Field(description="Pages of 25 in `count`")
     results: list[PersonSummary]
+    count_exact: bool = Field(True, description="False when there are more than `count` persons")
+    next: str | None = Field(None, description="Cursor of the next page (pass it as `cursor`), null on the last page")
+    previous: str | None = Field(None, description="Cursor of the previous page, null on the first")
 
 
 class ConvictionOut(Schema):
@@ -129,18 +132,30 @@ def _with_header_justification(request: HttpRequest, pk: uuid.UUID) -> None:
         request.actor.justifications[str(pk)] = reason[:500]  # type: ignore[attr-defined]
 
 
-@router.get("/persons", response=PersonPage, summary="Search the persons your agency manages")
+@router.get(
+    "/persons",
+    response=PersonPage,
+    summary="Search the persons your agency manages",
+    description="Pages of 25 in name order. Follow `next` (pass it as `cursor`): every page costs the same. "
+    "`page` still works, but a deep page by number costs more the deeper it is. A reference or PNC number in "
+    "`q` is looked up exactly; other words match the start of a family or given name. A cursor that is not "
+    "valid is a 422 naming `cursor`.",
+)
 def person_list(
     request: HttpRequest,
     q: str = Query("", max_length=100),  # type: ignore[type-arg]
     page: int = Query(1, ge=1, le=100000),  # type: ignore[type-arg]
+    cursor: str = Query("", max_length=600),  # type: ignore[type-arg]
 ) -> PersonPage:
-    result = selectors.person_search(actor=request.actor, query=q, page=page)  # type: ignore[attr-defined]
+    result = selectors.person_search(actor=request.actor, query=q, page=page, cursor=cursor)  # type: ignore[attr-defined]
     return PersonPage(
-        count=result.paginator.count,
-        page=result.number,
-        pages=result.paginator.num_pages,
+        count=result.count,
+        page=result.number or 1,
+        pages=result.num_pages,
         results=[_summary(p) for p in result.object_list],
+        count_exact=result.count_exact,
+        next=result.next_cursor,
+        previous=result.previous_cursor,
     )
 
 

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from safeguard.accounts.choices import SharingBasis
 from safeguard.accounts.models import Agency
@@ -33,6 +34,14 @@ class Person(models.Model):
     owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The names as the search and the list's order read them: lower case, kept by the database itself
+    # (so bulk loads and every writer fill them), indexed (selectors.person_search).
+    family_name_key = models.GeneratedField(
+        expression=Lower("family_name"), output_field=models.CharField(max_length=100), db_persist=True
+    )
+    given_name_key = models.GeneratedField(
+        expression=Lower("given_name"), output_field=models.CharField(max_length=100), db_persist=True
+    )
 
     class Meta:
         ordering: ClassVar = ["family_name", "given_name"]
@@ -42,6 +51,12 @@ class Person(models.Model):
                 condition=~models.Q(pnc_number=""),
                 name="unique_pnc_number",
             )
+        ]
+        indexes: ClassVar = [
+            # The list's order and keyset pages, and prefix search on the family name.
+            models.Index(fields=["family_name_key", "given_name_key", "id"], name="person_name_order_idx"),
+            # Prefix search on the given name.
+            models.Index(fields=["given_name_key"], name="person_given_key_idx"),
         ]
 
     def __str__(self) -> str:
@@ -68,6 +83,13 @@ class PersonAgencyLink(models.Model):
                 condition=models.Q(ended_on__isnull=True),
                 name="one_open_link_per_agency",
             )
+        ]
+        indexes: ClassVar = [
+            # An agency's open links, person id included: the scope's semi-join and the bounded count
+            # read this index alone (policy._person_scope).
+            models.Index(
+                fields=["agency", "person"], condition=models.Q(ended_on__isnull=True), name="open_link_by_agency_idx"
+            ),
         ]
 
     def __str__(self) -> str:

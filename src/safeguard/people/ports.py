@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
 
+from safeguard import policy
 from safeguard.accounts.choices import SharingBasis
 from safeguard.accounts.models import Agency
 from safeguard.audit.services import record_event
@@ -50,9 +51,13 @@ def persons_visible_to(actor: Actor) -> QuerySet[Person]:
 def visible_person_filter(actor: Actor, field: str = "person") -> Q:
     """A filter for another app's records: only those whose `field` is a person the actor may see.
 
-    A semi-join (`field IN (visible person ids)`), never a join that needs DISTINCT.
+    The policy's person scope as a probe per record of the one-open-link index (`policy.open_link_probe`):
+    no join, no DISTINCT, and no `IN (visible persons)`, which SQLite would materialise (every person the
+    agency holds) before the first row.
     """
-    return Q(**{f"{field}__in": persons_visible_to(actor).values("pk")})
+    if not policy.allows(actor, Action.PERSON_VIEW):
+        return Q(pk__in=[])
+    return policy.open_link_probe(actor, field)
 
 
 def demographics(*, person_ids: QuerySet[Any] | list[Any]) -> dict[str, tuple[str, date]]:

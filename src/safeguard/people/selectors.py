@@ -1,13 +1,21 @@
-"""Reads of person records: always scoped by the policy and always audited."""
+"""Reads of person records: always scoped by the policy and always audited.
+
+Reads open no transaction of their own: on SQLite every transaction takes the write lock at BEGIN
+(settings, `transaction_mode`), so a read inside one would queue behind every write and hold up the
+next. The audit event of a read is written after it, in the writer's own short transaction.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import math
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -15,10 +23,16 @@ from safeguard import policy
 from safeguard.audit import selectors as audit_selectors
 from safeguard.audit.models import AuditEvent, Outcome
 from safeguard.audit.services import record_event
-from safeguard.people.models import Person
+from safeguard.core.keyset import RowAfter
+from safeguard.people.models import Person, PersonAgencyLink
+from safeguard.people.validators import PNC_PATTERN, normalise_pnc
 from safeguard.policy import Action, Actor
 
 PAGE_SIZE = 25
+# Counts stop here: "more than 10,000 people" costs the same at 100,000 as at 10,001.
+COUNT_LIMIT = 10_000
+ORDER = ("family_name_key", "given_name_key", "id")
+MAX_WORDS = 4
 
 
 class JustificationRequired(Exception):
@@ -33,19 +47,192 @@ def visible_persons(*, actor: Actor, action: str = Action.PERSON_VIEW) -> QueryS
     return policy.scope(actor, action, Person.objects.all())
 
 
-@transaction.atomic
-def person_search(*, actor: Actor, query: str = "", page: int = 1) -> Page[Person]:
+def bounded_count(queryset: QuerySet[Any], limit: int | None = None) -> tuple[int, bool]:
+    """(count, exact): the rows up to `limit` (COUNT_LIMIT), and whether that is all of them. Reads at most
+    limit + 1 rows of an index, so it costs the same however many more there are."""
+    limit = COUNT_LIMIT if limit is None else limit
+    found = queryset.order_by().values("pk")[: limit + 1].count()
+    return min(found, limit), found <= limit
+
+
+def visible_person_count(*, actor: Actor) -> tuple[int, bool]:
+    """How many persons the actor's agency holds (up to COUNT_LIMIT, and whether that is exact): its open
+    links, one each (a unique constraint), counted in the index `open_link_by_agency_idx` alone."""
+    if not policy.allows(actor, Action.PERSON_VIEW):
+        return 0, True
+    return bounded_count(PersonAgencyLink.objects.filter(agency_id=actor.agency.pk, ended_on__isnull=True))
+
+
+# --- pages -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: after (or before) this position in the list's order. Opaque in URLs; it holds
+    only the position of a row the reader was shown (its lower-case names and id)."""
+
+    after: bool
+    family: str
+    given: str
+    pk: uuid.UUID
+
+    def encode(self) -> str:
+        raw = (b"a" if self.after else b"b") + self.pk.bytes + f"{self.family}\x00{self.given}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            if len(raw) < 18 or raw[:1] not in (b"a", b"b"):
+                raise ValueError
+            family, given = raw[17:].decode().split("\x00")
+            if len(family) > 100 or len(given) > 100:
+                raise ValueError
+            return cls(raw[:1] == b"a", family, given, uuid.UUID(bytes=raw[1:17]))
+        except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+            raise ValidationError(
+                {"cursor": [ValidationError("This page link is not valid: start again from the first page", code="invalid_cursor")]}
+            ) from exc
+
+    @classmethod
+    def of(cls, person: Person, *, after: bool) -> Cursor:
+        return cls(after, person.family_name_key, person.given_name_key, person.pk)
+
+
+def cursor_after(person: Person) -> str:
+    """The cursor of the page that starts after this person (benchmarks, tests)."""
+    return Cursor(True, _lower(person.family_name), _lower(person.given_name), person.pk).encode()
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """One page of a person list: the rows, a count bounded by COUNT_LIMIT, and the way on.
+
+    `number` is the page number when the page was asked for by number (None when by cursor);
+    `count_exact` is False when there are more than `count` persons."""
+
+    object_list: list[Person]
+    count: int
+    count_exact: bool
+    number: int | None
+    next_cursor: str | None
+    previous_cursor: str | None
+
+    @property
+    def count_text(self) -> str:
+        return f"{self.count:,}" if self.count_exact else f"More than {self.count:,}"
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / PAGE_SIZE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+
+def _lower(word: str) -> str:
+    """Lower case as the database's LOWER() writes the keys: SQLite's folds ASCII letters only."""
+    if connection.vendor == "sqlite":
+        return word.translate(_ASCII_LOWER)
+    return word.lower()
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _prefix(field: str, word: str) -> Q:
+    """`field` starts with `word`. PostgreSQL: LIKE, served by the trigram index (migration 0003) in any
+    collation. SQLite: an index range on the key (BINARY order), with LIKE as a check."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__startswith": word})
+    successor = word[:-1] + chr(ord(word[-1]) + 1) if ord(word[-1]) < 0x10FFFF else word + "\U0010ffff"
+    return Q(**{f"{field}__gte": word, f"{field}__lt": successor, f"{field}__startswith": word})
+
+
+def _name_terms(query: str) -> Q:
+    terms = Q()
+    for word in query.split()[:MAX_WORDS]:
+        key = _lower(word)
+        terms |= _prefix("family_name_key", key) | _prefix("given_name_key", key)
+    return terms
+
+
+def _identifier_match(persons: QuerySet[Person], query: str) -> list[Person]:
+    """A reference or PNC number, exactly: one probe of a unique index. A PNC number has its own shape
+    (digits first), a reference starts with a letter, so one lookup is enough. `pnc_number <> ''` is
+    spelt out so that SQLite may use the partial unique index `unique_pnc_number`."""
+    if " " in query or len(query) > 13:
+        return []
+    wanted = normalise_pnc(query)
+    if PNC_PATTERN.match(wanted):
+        found = persons.filter(pnc_number=wanted).exclude(pnc_number="")
+    else:
+        found = persons.filter(reference=wanted)
+    return list(found.order_by()[:2])
+
+
+def _keyset(persons: QuerySet[Person], position: Cursor | None) -> tuple[list[Person], bool, bool]:
+    """A page from a cursor: (rows, has_before, has_more)."""
+    if position is None:
+        rows = list(persons.order_by(*ORDER)[: PAGE_SIZE + 1])
+        return rows[:PAGE_SIZE], False, len(rows) > PAGE_SIZE
+    where = RowAfter(ORDER, (position.family, position.given, position.pk), after=position.after)
+    if position.after:
+        rows = list(persons.filter(where).order_by(*ORDER)[: PAGE_SIZE + 1])
+        return rows[:PAGE_SIZE], True, len(rows) > PAGE_SIZE
+    rows = list(persons.filter(where).order_by(*(f"-{f}" for f in ORDER))[: PAGE_SIZE + 1])
+    return list(reversed(rows[:PAGE_SIZE])), len(rows) > PAGE_SIZE, True
+
+
+def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str = "") -> PersonPage:
+    """One page of the persons the actor's agency holds, optionally searched; writes one `person.search` event.
+
+    A query that is a reference or PNC number is looked up exactly first; otherwise each of its first four
+    words is a prefix of the family or given name (lower case, indexed). Pages follow a cursor (keyset: the
+    same cost on any page) or, for old links, a page number (an OFFSET: its cost grows with the number).
+    An invalid cursor raises ValidationError naming `cursor`.
+    """
     if not policy.allows(actor, Action.PERSON_VIEW):
         raise PermissionDenied
+    position = Cursor.decode(cursor) if cursor else None
     persons = visible_persons(actor=actor).select_related("owner_agency")
     query = query.strip()
-    if query:
-        terms = Q(reference__iexact=query) | Q(pnc_number__iexact=query)
-        for word in query.split()[:4]:
-            terms |= Q(family_name__istartswith=word) | Q(given_name__istartswith=word)
-        persons = persons.filter(terms)
-    paginator = Paginator(persons.order_by("family_name", "given_name", "id"), PAGE_SIZE)
-    result = paginator.get_page(page)
+    found = _identifier_match(persons, query) if query else []
+    if found:
+        result = PersonPage(found, len(found), True, 1, None, None)
+    else:
+        if query:
+            persons = persons.filter(_name_terms(query))
+            count, exact = bounded_count(persons)
+        else:
+            count, exact = visible_person_count(actor=actor)
+        if position is not None or page <= 1:
+            rows, has_before, has_more = _keyset(persons, position)
+            number = None if position is not None else 1
+        else:
+            pages = max(1, math.ceil(count / PAGE_SIZE))
+            number = min(page, pages) if exact else page
+            offset = (number - 1) * PAGE_SIZE
+            rows = list(persons.order_by(*ORDER)[offset : offset + PAGE_SIZE + 1])
+            if not rows and not exact:  # beyond the end of a list longer than the count shows
+                number = 1
+                rows = list(persons.order_by(*ORDER)[: PAGE_SIZE + 1])
+            has_before, has_more = number > 1, len(rows) > PAGE_SIZE
+            rows = rows[:PAGE_SIZE]
+        result = PersonPage(
+            object_list=rows,
+            count=count,
+            count_exact=exact,
+            number=number,
+            next_cursor=Cursor.of(rows[-1], after=True).encode() if rows and has_more else None,
+            previous_cursor=Cursor.of(rows[0], after=False).encode() if rows and has_before else None,
+        )
     record_event(
         action="person.search",
         actor=actor,

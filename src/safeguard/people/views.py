@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from safeguard.accounts.forms import JustificationForm
@@ -31,7 +32,12 @@ def _page_number(request: HttpRequest) -> int:
 @actor_required(Action.PERSON_VIEW)
 def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
-    page = selectors.person_search(actor=request.actor, query=query, page=_page_number(request))  # type: ignore[attr-defined]
+    cursor = request.GET.get("cursor", "")[:600]
+    try:
+        page = selectors.person_search(actor=request.actor, query=query, page=_page_number(request), cursor=cursor)  # type: ignore[attr-defined]
+    except ValidationError:
+        messages.info(request, "That page link no longer works: here is the first page.")
+        return redirect(reverse("people:list") + ("?" + urlencode({"q": query}) if query else ""))
     template = "people/_results.html" if request.htmx else "people/person_list.html"  # type: ignore[attr-defined]
     return render(request, template, {"page": page, "query": query})
 

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Expression, F, Model, Q, QuerySet, Value
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -27,6 +27,7 @@ from safeguard.accounts.models import Agency, Membership, User
 from safeguard.audit.models import Outcome
 from safeguard.audit.services import record_event
 from safeguard.core.due import DueItem, DueQuery
+from safeguard.core.keyset import RowAfter
 from safeguard.people.ports import (
     Person,
     justification_for,
@@ -67,38 +68,6 @@ def _words(day: date) -> str:
 
 
 # --- keyset pages ------------------------------------------------------------------------------------
-
-
-class RowAfter(Expression):
-    """`(a, b) > (x, y)` (or `<`): a row comparison both PostgreSQL and SQLite answer by seeking in an
-    index on (a, b), where the equivalent OR of column comparisons would scan from the start."""
-
-    conditional = True
-
-    def __init__(self, fields: Sequence[str], values: Sequence[Any], *, after: bool) -> None:
-        super().__init__(output_field=BooleanField())
-        self.left: list[Any] = [F(name) for name in fields]
-        self.right: list[Any] = [Value(v) for v in values]
-        self.after = after
-
-    def get_source_expressions(self) -> list[Any]:
-        return [*self.left, *self.right]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        half = len(self.left)
-        self.left, self.right = list(exprs[:half]), list(exprs[half:])
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        parts: list[str] = []
-        params: list[Any] = []
-        for side in (self.left, self.right):
-            sqls = []
-            for expression in side:
-                sql, side_params = compiler.compile(expression)
-                sqls.append(sql)
-                params.extend(side_params)
-            parts.append("(" + ", ".join(sqls) + ")")
-        return f"{parts[0]} {'>' if self.after else '<'} {parts[1]}", tuple(params)
 
 
 @dataclass(frozen=True)

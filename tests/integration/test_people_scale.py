@@ -1,0 +1,149 @@
+"""Person lists at scale (issue 14): a fixed number of queries whatever the data's size, keyset pages
+that walk the whole list once, bounded counts, exact identifier lookups, reads outside transactions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from safeguard.audit.models import AuditEvent
+from safeguard.people import selectors
+from safeguard.people.models import Person, PersonAgencyLink
+from safeguard.policy import Actor
+from tests.conftest import sign_in
+
+
+def _add(world, count: int, *, start: int = 0, agency: str = "probation") -> list[Person]:
+    owner = world.agencies[agency]
+    persons = Person.objects.bulk_create(
+        Person(reference=f"PSCALE{start + n:04d}", given_name=f"Given{n % 7}", family_name=f"Scaleton{(start + n) % 11:02d}",
+               date_of_birth=date(1980, 1, 1), owner_agency=owner)
+        for n in range(count)
+    )  # fmt: skip
+    PersonAgencyLink.objects.bulk_create(
+        PersonAgencyLink(person=p, agency=owner, basis="owner", started_on=date(2026, 1, 1)) for p in persons
+    )
+    # Links of other agencies to the same persons must not repeat a row or change the count.
+    PersonAgencyLink.objects.bulk_create(
+        PersonAgencyLink(person=p, agency=world.agencies["police"], basis="statutory", started_on=date(2026, 1, 1))
+        for p in persons
+    )
+    return persons
+
+
+def _actor(world, name: str = "prob_prac") -> Actor:
+    return Actor(user=world.users[name], membership=world.memberships[name], endpoint="test")
+
+
+def _queries(client, url: str, **params: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", ["people:list", "core:dashboard"])
+def test_list_pages_and_dashboard_cost_the_same_queries_at_3_and_30_persons(client, world, path):
+    sign_in(client, world.users["prob_prac"])
+    _add(world, 3)
+    client.get(reverse(path))  # warm: session, actor
+    small = _queries(client, reverse(path))
+    _add(world, 27, start=3)
+    assert _queries(client, reverse(path)) == small
+
+
+def test_api_list_and_search_cost_the_same_queries_at_3_and_30_persons(world, token_client):
+    client = token_client("prob_prac")
+    _add(world, 3)
+    client.get("/api/v1/persons")
+    small = (_queries(client, "/api/v1/persons"), _queries(client, "/api/v1/persons", q="Scaleton"))
+    _add(world, 27, start=3)
+    assert (_queries(client, "/api/v1/persons"), _queries(client, "/api/v1/persons", q="Scaleton")) == small
+
+
+def test_cursor_pages_walk_the_whole_list_once_in_name_order_and_back(world, token_client):
+    _add(world, 60)
+    client = token_client("prob_prac")
+    expected = list(
+        Person.objects.filter(agency_links__agency=world.agencies["probation"], agency_links__ended_on__isnull=True)
+        .order_by("family_name_key", "given_name_key", "id")
+        .values_list("reference", flat=True)
+    )
+    seen, pages, cursor = [], [], ""
+    while True:
+        data = client.get("/api/v1/persons", {"cursor": cursor} if cursor else {}).json()
+        assert set(data) >= {"count", "page", "pages", "results", "next", "previous", "count_exact"}
+        assert data["count"] == len(expected) and data["count_exact"] is True
+        pages.append(data)
+        seen += [p["reference"] for p in data["results"]]
+        if not data["next"]:
+            break
+        cursor = data["next"]
+    assert seen == expected and len(pages) == 3
+    back = client.get("/api/v1/persons", {"cursor": pages[-1]["previous"]}).json()
+    assert [p["reference"] for p in back["results"]] == [p["reference"] for p in pages[1]["results"]]
+
+
+def test_page_numbers_still_work_and_a_bad_cursor_names_the_field(world, token_client):
+    _add(world, 30)
+    client = token_client("prob_prac")
+    second = client.get("/api/v1/persons", {"page": 2}).json()
+    assert second["page"] == 2 and second["pages"] == 2 and len(second["results"]) == 32 - 25
+    refused = client.get("/api/v1/persons", {"cursor": "not-a-cursor"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "cursor"
+
+
+def test_a_bad_cursor_on_the_page_goes_back_to_the_first_page(client, world):
+    sign_in(client, world.users["prob_prac"])
+    response = client.get(reverse("people:list"), {"cursor": "%%%"})
+    assert response.status_code == 302 and response.url == reverse("people:list")
+
+
+def test_counts_stop_at_the_limit_and_say_so(world, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 10)
+    _add(world, 12)
+    page = selectors.person_search(actor=_actor(world))
+    assert (page.count, page.count_exact, page.count_text) == (10, False, "More than 10")
+    assert selectors.visible_person_count(actor=_actor(world)) == (10, False)
+
+
+def test_a_reference_or_pnc_is_found_exactly_and_only_when_visible(world):
+    Person.objects.filter(pk=world.persons["probation"].pk).update(pnc_number="2019/0012345X")
+    found = selectors.person_search(actor=_actor(world), query="ptest001")
+    assert [p.reference for p in found.object_list] == ["PTEST001"]
+    assert [p.reference for p in selectors.person_search(actor=_actor(world), query="2019/0012345x").object_list] == ["PTEST001"]
+    assert selectors.person_search(actor=_actor(world, "treat_prac"), query="PTEST002").object_list == []
+
+
+def test_name_search_matches_the_start_of_either_name_in_any_case(world):
+    _add(world, 22)
+    found = selectors.person_search(actor=_actor(world), query="scaleTON03").object_list
+    assert {p.family_name for p in found} == {"Scaleton03"} and len(found) == 2
+    assert len(selectors.person_search(actor=_actor(world), query="given6").object_list) == 3
+    assert selectors.person_search(actor=_actor(world), query="caleton").object_list == []  # a prefix, not a substring
+
+
+def test_the_list_reads_outside_any_transaction_and_audits_after(world, monkeypatch):
+    depths = []
+    from safeguard.people import selectors as module
+
+    real = module.record_event
+
+    def spy(**kwargs):
+        depths.append(len(connection.savepoint_ids))
+        return real(**kwargs)
+
+    monkeypatch.setattr(module, "record_event", spy)
+    before = AuditEvent.objects.count()
+    selectors.person_search(actor=_actor(world))
+    # The test's own transaction wraps everything; the selector adds no block of its own around the read.
+    assert depths == [len(connection.savepoint_ids)]
+    assert AuditEvent.objects.count() == before + 1
+
+
+def test_a_person_another_agency_holds_answers_404(client, world):
+    sign_in(client, world.users["treat_prac"])
+    assert client.get(reverse("people:detail", kwargs={"pk": world.persons["police"].pk})).status_code == 404
