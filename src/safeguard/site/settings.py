@@ -43,7 +43,9 @@ FIELD_ENCRYPTION_KEYS = env.str("FIELD_ENCRYPTION_KEYS", default=DEV_FIELD_ENCRY
 # hash, signed) are appended to a file in AUDIT_CHECKPOINT_DIR, every AUDIT_CHECKPOINT_EVERY events
 # (0: only by `safeguard audit checkpoint`). See docs/security.md and ADR 0007.
 AUDIT_CHAIN_KEYS = env.str("AUDIT_CHAIN_KEYS", default=DEV_AUDIT_CHAIN_KEYS)
-AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "audit-checkpoints")))
+# Tests keep their own (empty) folder: checkpoints a demo wrote must not meet a test database's chain.
+AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(
+    BASE_DIR / "var" / ("test-audit-checkpoints" if SAFEGUARD_ENV == "test" else "audit-checkpoints"))))
 AUDIT_CHECKPOINT_EVERY = env.int("AUDIT_CHECKPOINT_EVERY", default=0 if SAFEGUARD_ENV == "test" else 10_000)
 # The prevention service's own HMAC keys (`id:base64key,...`, newest first), used for nothing else:
 # the keyed hashes of help-seekers' reference codes and of the rate-limit counters (docs/prevention.md).
