@@ -48,16 +48,9 @@ class Action:
     USERS_VIEW = "users.view"
     USERS_MANAGE = "users.manage"
     INSIGHTS_VIEW = "insights.view"
-    SENTENCING_CALCULATE = "sentencing.calculate"
-    SENTENCING_CASE_VIEW = "sentencing.case.view"
-    SENTENCING_CASE_EDIT = "sentencing.case.edit"
-    # Writing and signing the pre-sentence report: probation's job in England and Wales (a court's
-    # legal adviser has the decision support, not the report).
-    SENTENCING_REPORT_PREPARE = "sentencing.report.prepare"
-    GUIDELINES_MANAGE = "guidelines.manage"
     INSTRUMENTS_SCORE = "instruments.score"
-    ASSESSMENT_VIEW = "assessment.view"
-    ASSESSMENT_EDIT = "assessment.edit"
+    # Sentencing (courts.policies.CourtsAction) and assessments (assessments.policies.AssessmentAction)
+    # register their own actions, grants and scopes, as every feature app does.
     JOBS_VIEW = "jobs.view"
 
 
@@ -67,16 +60,6 @@ def _grants(kind: str, role: str) -> frozenset[str]:
         granted.add(Action.PERSON_VIEW)
         if kind in PERSON_WRITERS:
             granted |= {Action.PERSON_CREATE, Action.PERSON_EDIT, Action.PERSON_NOTE_ADD}
-    if kind in (AgencyKind.COURT, AgencyKind.PROBATION) and role in (Role.PRACTITIONER, Role.SUPERVISOR):
-        granted |= {Action.SENTENCING_CALCULATE, Action.SENTENCING_CASE_VIEW, Action.SENTENCING_CASE_EDIT}
-    if kind == AgencyKind.PROBATION and role in (Role.PRACTITIONER, Role.SUPERVISOR):
-        granted.add(Action.SENTENCING_REPORT_PREPARE)
-    if role == Role.GUIDELINE_EDITOR and kind in (AgencyKind.COURT, AgencyKind.ADMINISTRATION):
-        granted |= {Action.GUIDELINES_MANAGE, Action.SENTENCING_CALCULATE}
-    if kind in PERSON_AGENCIES and role in (Role.PRACTITIONER, Role.SUPERVISOR):
-        granted.add(Action.ASSESSMENT_VIEW)
-        if kind in PERSON_WRITERS:
-            granted.add(Action.ASSESSMENT_EDIT)
     if (kind in PERSON_AGENCIES and role in (Role.PRACTITIONER, Role.SUPERVISOR)) or role == Role.ANALYST:
         granted.add(Action.INSTRUMENTS_SCORE)
     if role == Role.AUDITOR:
@@ -254,8 +237,6 @@ _SCOPES: dict[str, Callable[[Actor], Q]] = {
     "people.Conviction": _person_child_scope,
     "people.Address": _person_child_scope,
     "people.PersonNote": _person_child_scope,
-    "assessments.Assessment": _person_child_scope,
-    "courts.SentencingCase": _own_agency_scope,
     "audit.AuditEvent": _audit_scope,
     "accounts.User": _user_scope,
     "accounts.Membership": _agency_or_global_scope,

@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from safeguard import policy
 from safeguard.assessments import selectors, services
 from safeguard.assessments.models import Assessment
+from safeguard.assessments.policies import AssessmentAction
 from safeguard.assessments.services import AnswersInvalid
 from safeguard.core.api_schemas import ErrorOut, FieldProblem, JsonBool, JsonDate, Open
 from safeguard.core.untrusted_http import json_body
@@ -328,7 +329,7 @@ def person_assessments(request: HttpRequest, pk: uuid.UUID) -> list[AssessmentSu
     actor = request.actor  # type: ignore[attr-defined]
     if reason := _header_reason(request):
         actor.justifications[str(pk)] = reason
-    person, justification = selectors.person_for(actor=actor, pk=pk, action=Action.ASSESSMENT_VIEW)
+    person, justification = selectors.person_for(actor=actor, pk=pk, action=AssessmentAction.VIEW)
     rows = selectors.assessment_history(actor=actor, person=person, justification=justification)
     return [AssessmentSummary(**_summary_fields(a)) for a in rows]
 
@@ -344,7 +345,7 @@ def person_assessment_create(request: HttpRequest, pk: uuid.UUID, payload: Asses
     actor = request.actor  # type: ignore[attr-defined]
     if reason := _header_reason(request):
         actor.justifications[str(pk)] = reason
-    person, justification = selectors.person_for(actor=actor, pk=pk, action=Action.ASSESSMENT_EDIT)
+    person, justification = selectors.person_for(actor=actor, pk=pk, action=AssessmentAction.EDIT)
     try:
         if payload.complete:
             assessment = services.assessment_record(

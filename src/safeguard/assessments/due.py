@@ -25,11 +25,11 @@ from django.urls import reverse
 from safeguard import policy
 from safeguard.assessments.feeds import instrument_label
 from safeguard.assessments.models import ReassessmentDue
+from safeguard.assessments.policies import AssessmentAction
 from safeguard.core.due import DueItem, DueProvider, DueQuery
 from safeguard.core.wording import date_words
 from safeguard.instruments import registry
 from safeguard.people.ports import persons_visible_to
-from safeguard.policy import Action
 
 KIND = "assessments.reassessment"
 # How long before its date a reassessment appears (the old dashboard panel's window).
@@ -51,7 +51,7 @@ def _name(first: str, last: str, username: str) -> str:
 def reassessments_due(query: DueQuery) -> list[DueItem]:
     """Reassessments due for the actor (assessments they completed), or for their agency's team."""
     actor = query.actor
-    if not policy.allows(actor, Action.ASSESSMENT_EDIT) or query.limit <= 0:
+    if not policy.allows(actor, AssessmentAction.EDIT) or query.limit <= 0:
         return []
     # Whether the agency may see the person, asked per row (a correlated EXISTS through the people
     # port) rather than as a list of every person the agency holds, which would cost as much as
@@ -89,4 +89,4 @@ def reassessments_due(query: DueQuery) -> list[DueItem]:
     return items
 
 
-PROVIDER = DueProvider(kind=KIND, label="Reassessment due", action=Action.ASSESSMENT_EDIT, provide=reassessments_due)
+PROVIDER = DueProvider(kind=KIND, label="Reassessment due", action=AssessmentAction.EDIT, provide=reassessments_due)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.db.models import Max
 
 from safeguard import policy
+from safeguard.assessments.policies import AssessmentAction
 from safeguard.assessments.selectors import visible_assessments
 from safeguard.feeds.registry import FeedEvent, Window
 from safeguard.instruments import registry
-from safeguard.policy import Action, Actor
+from safeguard.policy import Actor
 
 PROVIDER = "assessments.reassessments"
 
@@ -29,7 +30,7 @@ def instrument_label(instrument_id: str) -> str:
 
 
 def reassessments_due(actor: Actor, window: Window) -> list[FeedEvent]:
-    if not policy.allows(actor, Action.ASSESSMENT_VIEW):
+    if not policy.allows(actor, AssessmentAction.VIEW):
         return []
     groups = (
         visible_assessments(actor=actor)

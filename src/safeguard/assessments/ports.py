@@ -14,9 +14,10 @@ from django.db.models import QuerySet
 
 from safeguard import policy
 from safeguard.assessments.models import Assessment
+from safeguard.assessments.policies import AssessmentAction as AssessmentAction  # re-exported for other apps
 from safeguard.assessments.presentation import result_view
 from safeguard.assessments.selectors import person_summary
-from safeguard.policy import Action, Actor
+from safeguard.policy import Actor
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,10 @@ def latest_results(
     Not audited here: the caller shows them within a page whose own event covers the person.
     """
     ids = [str(pk) for pk in person_ids]
-    if not ids or not policy.allows(actor, Action.ASSESSMENT_VIEW):
+    if not ids or not policy.allows(actor, AssessmentAction.VIEW):
         return {}
     rows = (
-        policy.scope(actor, Action.ASSESSMENT_VIEW, Assessment.objects.current())
+        policy.scope(actor, AssessmentAction.VIEW, Assessment.objects.current())
         .filter(person_id__in=ids)
         .order_by("person_id", "instrument_id", "-assessment_date", "-completed_at")
         .values("id", "person_id", "instrument_id", "result", "assessment_date", "verified")

@@ -18,16 +18,17 @@ from django.http import Http404
 from safeguard import policy
 from safeguard.assessments.choices import AssessmentStatus
 from safeguard.assessments.models import Assessment, AssessmentQuerySet
+from safeguard.assessments.policies import AssessmentAction
 from safeguard.audit.models import Outcome
 from safeguard.audit.services import record_event
 from safeguard.people import selectors as people_selectors
 from safeguard.people.models import Person
-from safeguard.policy import Action, Actor
+from safeguard.policy import Actor
 
 HISTORY_LIMIT = 200
 
 
-def visible_assessments(*, actor: Actor, action: str = Action.ASSESSMENT_VIEW) -> AssessmentQuerySet:
+def visible_assessments(*, actor: Actor, action: str = AssessmentAction.VIEW) -> AssessmentQuerySet:
     """What the actor may see: completed assessments of persons shared with them, and their agency's drafts."""
     scoped = policy.scope(actor, action, Assessment.objects.all())
     return scoped.filter(Q(status=AssessmentStatus.COMPLETED) | Q(agency=actor.agency))  # type: ignore[return-value]
@@ -80,7 +81,7 @@ def assessment_view(*, actor: Actor, pk: object, reason: str = "") -> Assessment
 
     The lookup runs outside a transaction so that a denied attempt's event is kept.
     """
-    assessment = _locate(actor=actor, pk=pk, action=Action.ASSESSMENT_VIEW)
+    assessment = _locate(actor=actor, pk=pk, action=AssessmentAction.VIEW)
     _given_reason(actor, assessment, reason)
     justification = people_selectors.justification_for(actor, assessment.person)
     record_event(
@@ -96,7 +97,7 @@ def assessment_for_change(*, actor: Actor, pk: object, reason: str = "") -> tupl
 
     The service writing the change records the event. A visible assessment of another agency is 403.
     """
-    assessment = _locate(actor=actor, pk=pk, action=Action.ASSESSMENT_EDIT)
+    assessment = _locate(actor=actor, pk=pk, action=AssessmentAction.EDIT)
     _given_reason(actor, assessment, reason)
     if assessment.agency_id != actor.agency.pk:
         raise PermissionDenied
@@ -161,7 +162,7 @@ class PersonAssessments:
 
 def person_summary(*, actor: Actor | None, person: Person) -> PersonAssessments:
     """For the person's own page, whose `person.view` event covers this read: not audited again."""
-    if actor is None or not policy.allows(actor, Action.ASSESSMENT_VIEW):
+    if actor is None or not policy.allows(actor, AssessmentAction.VIEW):
         return PersonAssessments(latest=[], drafts=[], count=0)
     rows = list(_for_person(actor, person).order_by("-assessment_date", "-completed_at", "-created_at")[:HISTORY_LIMIT])
     current = [r for r in rows if r.is_completed and not getattr(r, "is_superseded", False)]

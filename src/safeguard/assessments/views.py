@@ -28,6 +28,7 @@ from safeguard.assessments.forms import (
     questions_for,
 )
 from safeguard.assessments.models import Assessment
+from safeguard.assessments.policies import AssessmentAction
 from safeguard.assessments.presentation import ResultView, result_view
 from safeguard.assessments.services import AnswersInvalid
 from safeguard.core.decorators import actor_required
@@ -67,10 +68,10 @@ def _preview_for(form: AnswersForm) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.ASSESSMENT_EDIT)
+@actor_required(AssessmentAction.EDIT)
 def choose(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    person, justification = selectors.person_for(actor=actor, pk=person_pk, action=Action.ASSESSMENT_EDIT)
+    person, justification = selectors.person_for(actor=actor, pk=person_pk, action=AssessmentAction.EDIT)
     form = ChooseInstrumentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         assessment = services.assessment_start(
@@ -85,7 +86,7 @@ def choose(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.ASSESSMENT_EDIT)
+@actor_required(AssessmentAction.EDIT)
 def edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     assessment, justification = selectors.assessment_for_change(actor=actor, pk=pk)
@@ -125,7 +126,7 @@ def edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.ASSESSMENT_EDIT)
+@actor_required(AssessmentAction.EDIT)
 def correct(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     assessment, justification = selectors.assessment_for_change(actor=actor, pk=pk)
@@ -170,7 +171,7 @@ def preview(request: HttpRequest, instrument_id: str) -> HttpResponse:
     return render(request, "assessments/_preview.html", {"preview": _preview_for(form)})
 
 
-@actor_required(Action.ASSESSMENT_VIEW)
+@actor_required(AssessmentAction.VIEW)
 def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     record = selectors.assessment_view(actor=actor, pk=pk)
@@ -190,7 +191,7 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "newer_version": current is not None and assessment.is_completed
             and (current.model_version, current.thresholds_version) != (assessment.model_version, assessment.thresholds_version),
             "answers": _answer_rows(assessment),
-            "may_change": policy.allows(actor, Action.ASSESSMENT_EDIT)
+            "may_change": policy.allows(actor, AssessmentAction.EDIT)
             and assessment.agency_id == actor.agency.pk
             and record.superseded_by is None,
         },
@@ -228,10 +229,10 @@ def _charts(rows: list[Assessment]) -> list[tuple[LineChart, list[Assessment]]]:
     return charts
 
 
-@actor_required(Action.ASSESSMENT_VIEW)
+@actor_required(AssessmentAction.VIEW)
 def history(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    person, justification = selectors.person_for(actor=actor, pk=person_pk, action=Action.ASSESSMENT_VIEW)
+    person, justification = selectors.person_for(actor=actor, pk=person_pk, action=AssessmentAction.VIEW)
     rows = selectors.assessment_history(actor=actor, person=person, justification=justification)
     entries: list[tuple[Assessment, ResultView | None]] = [
         (a, result_view(a.result, a.instrument_snapshot) if a.result else None) for a in rows
@@ -243,10 +244,10 @@ def history(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     )
 
 
-@actor_required(Action.ASSESSMENT_VIEW)
+@actor_required(AssessmentAction.VIEW)
 def compare(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
-    person, justification = selectors.person_for(actor=actor, pk=person_pk, action=Action.ASSESSMENT_VIEW)
+    person, justification = selectors.person_for(actor=actor, pk=person_pk, action=AssessmentAction.VIEW)
     latest = selectors.latest_completed(actor=actor, person=person, justification=justification)
     order = {i: n for n, i in enumerate(registry.instrument_ids())}
     latest.sort(key=lambda a: order.get(a.instrument_id, 99))

@@ -20,8 +20,6 @@ def navigation(actor: policy.Actor | None, path: str = "") -> list[dict[str, Any
     items = [("Dashboard", "core:dashboard", Action.DASHBOARD_VIEW)]
     items += [
         ("People", "people:list", Action.PERSON_VIEW),
-        ("Sentencing", "courts:case-list", Action.SENTENCING_CASE_VIEW),
-        ("Guidelines", "courts:guideline-list", Action.GUIDELINES_MANAGE),
         ("Audit log", "audit:list", Action.AUDIT_VIEW),
         ("Users", "accounts:user-list", Action.USERS_VIEW),
     ]

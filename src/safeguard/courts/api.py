@@ -20,6 +20,7 @@ from safeguard.core.api_schemas import ErrorOut, JsonBool, Open
 from safeguard.core.untrusted_http import json_body
 from safeguard.courts import library, presenters, report, selectors, services, steps
 from safeguard.courts.models import CaseScenario, SentencingCase
+from safeguard.courts.policies import CourtsAction
 from safeguard.guidelines import (
     Problems,
     calculate_any_from_dict,
@@ -28,13 +29,12 @@ from safeguard.guidelines import (
     notification_from_dict,
     notification_request_json_schema,
 )
-from safeguard.policy import Action
 
 router = Router(tags=["sentencing"])
 
 
 def _body(request: HttpRequest) -> Any:
-    if not policy.allows(request.actor, Action.SENTENCING_CALCULATE):  # type: ignore[attr-defined]
+    if not policy.allows(request.actor, CourtsAction.SENTENCING_CALCULATE):  # type: ignore[attr-defined]
         raise PermissionDenied
     return json_body(request)
 
@@ -70,7 +70,7 @@ class GuidelineOut(Open):
     summary="Guideline versions, their dates and verification status",
 )
 def guidelines(request: HttpRequest) -> list[dict[str, Any]]:
-    if not policy.allows(request.actor, Action.SENTENCING_CALCULATE):  # type: ignore[attr-defined]
+    if not policy.allows(request.actor, CourtsAction.SENTENCING_CALCULATE):  # type: ignore[attr-defined]
         raise PermissionDenied
     return list(list_guidelines(library.current().library))
 

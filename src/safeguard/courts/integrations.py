@@ -13,9 +13,10 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from safeguard import policy
+from safeguard.assessments.ports import AssessmentAction
 from safeguard.people import selectors as people_selectors
 from safeguard.people.models import Person
-from safeguard.policy import Action, Actor
+from safeguard.policy import Actor
 
 
 def assessments_url(person: Person) -> str:
@@ -68,7 +69,7 @@ def risk_assessments(*, actor: Actor, person: Person | None) -> RiskSection:
     except ImportError:  # pragma: no cover - the assessments app is not installed
         return RiskSection()
     history = assessments_url(person)
-    if not policy.allows(actor, Action.ASSESSMENT_VIEW):
+    if not policy.allows(actor, AssessmentAction.VIEW):
         return RiskSection(available=True, history_url=history)
     if policy.requires_justification(person.owner_agency):
         try:

@@ -13,7 +13,8 @@ from typing import Any
 from safeguard import policy
 from safeguard.courts import presenters
 from safeguard.courts.models import SentencingCase
-from safeguard.policy import Action, Actor
+from safeguard.courts.policies import CourtsAction
+from safeguard.policy import Actor
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,10 @@ def programme_requirements(*, actor: Actor, person_id: Any) -> list[ProgrammeReq
 
     Not audited here: the caller records the access as part of its own page or change.
     """
-    if not policy.allows(actor, Action.SENTENCING_CASE_VIEW):
+    if not policy.allows(actor, CourtsAction.SENTENCING_CASE_VIEW):
         return []
     cases = (
-        policy.scope(actor, Action.SENTENCING_CASE_VIEW, SentencingCase.objects.all())
+        policy.scope(actor, CourtsAction.SENTENCING_CASE_VIEW, SentencingCase.objects.all())
         .filter(person_id=person_id)
         .prefetch_related("scenarios")
         .order_by("-updated_at", "-id")[:20]

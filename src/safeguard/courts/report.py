@@ -17,8 +17,9 @@ from safeguard.accounts.choices import AgencyKind
 from safeguard.core import pdf
 from safeguard.courts import integrations, presenters, selectors
 from safeguard.courts.models import SentencingCase
+from safeguard.courts.policies import CourtsAction
 from safeguard.courts.wording import Words
-from safeguard.policy import Action, Actor
+from safeguard.policy import Actor
 
 # The Government Security Classification marking of the report: personal data about an identified
 # person before a court, marked on every page of the PDF and on the printed page.
@@ -70,7 +71,7 @@ def context(*, actor: Actor, case: SentencingCase, risk: integrations.RiskSectio
         "other_figures": others,
         "by_probation": probation,
         "title": "Pre-sentence report" if probation else "Sentencing decision support",
-        "may_prepare": probation and policy.allows(actor, Action.SENTENCING_REPORT_PREPARE, case),
+        "may_prepare": probation and policy.allows(actor, CourtsAction.SENTENCING_REPORT_PREPARE, case),
         "marking": MARKING,
         "produced_by": actor.user.get_full_name() or actor.user.get_username(),
         "agency": actor.agency.name,

@@ -20,6 +20,7 @@ from safeguard.audit.models import Outcome
 from safeguard.audit.services import record_event
 from safeguard.courts import integrations
 from safeguard.courts.models import CaseScenario, GuidelineUpload, GuidelineVerification, SentencingCase
+from safeguard.courts.policies import CourtsAction
 from safeguard.people import selectors as people_selectors
 from safeguard.people.models import Person
 from safeguard.policy import Action, Actor
@@ -34,13 +35,13 @@ def case_details(case: SentencingCase, **extra: Any) -> dict[str, Any]:
     return details
 
 
-def visible_cases(*, actor: Actor, action: str = Action.SENTENCING_CASE_VIEW) -> QuerySet[SentencingCase]:
+def visible_cases(*, actor: Actor, action: str = CourtsAction.SENTENCING_CASE_VIEW) -> QuerySet[SentencingCase]:
     return policy.scope(actor, action, SentencingCase.objects.all())
 
 
 def listed_cases(*, actor: Actor) -> QuerySet[SentencingCase]:
     """The case list's rows, newest change first: for its pages and its downloads (core.exports)."""
-    if not policy.allows(actor, Action.SENTENCING_CASE_VIEW):
+    if not policy.allows(actor, CourtsAction.SENTENCING_CASE_VIEW):
         raise PermissionDenied
     return (
         visible_cases(actor=actor)
@@ -104,7 +105,7 @@ def case_open(*, actor: Actor, pk: object, purpose: str = "sentencing.case.view"
 
     The lookup runs outside a transaction so that a denied attempt's event is kept.
     """
-    case = _get_case(actor=actor, pk=pk, action=Action.SENTENCING_CASE_VIEW)
+    case = _get_case(actor=actor, pk=pk, action=CourtsAction.SENTENCING_CASE_VIEW)
     record_event(action=purpose, actor=actor, obj=case, details=case_details(case))
     return case
 
@@ -112,8 +113,8 @@ def case_open(*, actor: Actor, pk: object, purpose: str = "sentencing.case.view"
 def scenario_open(
     *, actor: Actor, case_pk: object, scenario_pk: object, purpose: str = "sentencing.scenario.view"
 ) -> tuple[SentencingCase, CaseScenario]:
-    case = _get_case(actor=actor, pk=case_pk, action=Action.SENTENCING_CASE_VIEW)
-    scenario = _scenario(actor=actor, case=case, pk=scenario_pk, action=Action.SENTENCING_CASE_VIEW)
+    case = _get_case(actor=actor, pk=case_pk, action=CourtsAction.SENTENCING_CASE_VIEW)
+    scenario = _scenario(actor=actor, case=case, pk=scenario_pk, action=CourtsAction.SENTENCING_CASE_VIEW)
     record_event(action=purpose, actor=actor, obj=case, details=case_details(case, scenario=scenario.pk))
     return case, scenario
 
@@ -121,16 +122,16 @@ def scenario_open(
 def case_for_change(*, actor: Actor, pk: object) -> SentencingCase:
     """A visible case the actor may change (404 if unseen, 403 if the role may not). The write
     that follows records the event."""
-    case = _get_case(actor=actor, pk=pk, action=Action.SENTENCING_CASE_VIEW)
-    if not policy.allows(actor, Action.SENTENCING_CASE_EDIT, case):
+    case = _get_case(actor=actor, pk=pk, action=CourtsAction.SENTENCING_CASE_VIEW)
+    if not policy.allows(actor, CourtsAction.SENTENCING_CASE_EDIT, case):
         raise PermissionDenied
     return case
 
 
 def case_for_report(*, actor: Actor, pk: object) -> SentencingCase:
     """A visible case whose pre-sentence report the actor may write and sign (probation)."""
-    case = _get_case(actor=actor, pk=pk, action=Action.SENTENCING_CASE_VIEW)
-    if not policy.allows(actor, Action.SENTENCING_REPORT_PREPARE, case):
+    case = _get_case(actor=actor, pk=pk, action=CourtsAction.SENTENCING_CASE_VIEW)
+    if not policy.allows(actor, CourtsAction.SENTENCING_REPORT_PREPARE, case):
         raise PermissionDenied
     return case
 
@@ -139,7 +140,7 @@ def scenario_for_change(
     *, actor: Actor, case_pk: object, scenario_pk: object
 ) -> tuple[SentencingCase, CaseScenario]:
     case = case_for_change(actor=actor, pk=case_pk)
-    return case, _scenario(actor=actor, case=case, pk=scenario_pk, action=Action.SENTENCING_CASE_EDIT)
+    return case, _scenario(actor=actor, case=case, pk=scenario_pk, action=CourtsAction.SENTENCING_CASE_EDIT)
 
 
 def person_choices(*, actor: Actor, query: str = "", chosen: object = None) -> list[Person]:
@@ -174,7 +175,7 @@ def person_choices(*, actor: Actor, query: str = "", chosen: object = None) -> l
 
 
 def _require_manage(actor: Actor) -> None:
-    if not policy.allows(actor, Action.GUIDELINES_MANAGE):
+    if not policy.allows(actor, CourtsAction.GUIDELINES_MANAGE):
         raise PermissionDenied
 
 
@@ -206,7 +207,7 @@ def verifications(
 
 def case_report(*, actor: Actor, pk: object, purpose: str) -> tuple[SentencingCase, integrations.RiskSection]:
     """A case and the person's risk assessments for the report; one event names both."""
-    case = _get_case(actor=actor, pk=pk, action=Action.SENTENCING_CASE_VIEW)
+    case = _get_case(actor=actor, pk=pk, action=CourtsAction.SENTENCING_CASE_VIEW)
     risk = integrations.risk_assessments(actor=actor, person=case.person)
     record_event(action=purpose, actor=actor, obj=case, details=case_details(case, assessments=risk.ids))
     return case, risk

@@ -26,12 +26,13 @@ from safeguard.courts.models import (
     SentencingCase,
     VerifiedPart,
 )
+from safeguard.courts.policies import CourtsAction
 from safeguard.courts.selectors import case_details
 from safeguard.guidelines import GuidelineDataError
 from safeguard.guidelines.case import MAX_OFFENCES
 from safeguard.people import selectors as people_selectors
 from safeguard.people.models import Person
-from safeguard.policy import Action, Actor
+from safeguard.policy import Actor
 
 
 class Refused(Exception):
@@ -61,7 +62,7 @@ def case_create(
     *, actor: Actor, person_id: object = None, title: str = "", scenario_label: str = "Scenario 1"
 ) -> SentencingCase:
     """A case for a person the actor can see, or an unnamed scenario (then a title is required)."""
-    _require(actor, Action.SENTENCING_CASE_EDIT)
+    _require(actor, CourtsAction.SENTENCING_CASE_EDIT)
     title = (title or "").strip()
     # Outside the transaction: a lookup of a person the actor may not see stays on the audit log.
     person = _person(actor, person_id) if person_id not in (None, "") else None
@@ -92,7 +93,7 @@ def case_update_report(
 ) -> SentencingCase:
     """The probation officer's text for the report, and which scenario is proposed (at most one).
     A change after the report was signed leaves the signature on record but no longer current."""
-    _require(actor, Action.SENTENCING_REPORT_PREPARE)
+    _require(actor, CourtsAction.SENTENCING_REPORT_PREPARE)
     if proposed_scenario is not None and not case.scenarios.filter(pk=proposed_scenario).exists():
         raise ValidationError({"proposed_scenario": "Choose one of this case's scenarios"})
     changed = [
@@ -125,7 +126,7 @@ def case_sign_report(*, actor: Actor, case: SentencingCase) -> SentencingCase:
     Refused until a scenario is proposed and the proposal is written. The signature records who
     signed, as whom (role and agency at the time) and when; a later change to the case needs a new one.
     """
-    _require(actor, Action.SENTENCING_REPORT_PREPARE)
+    _require(actor, CourtsAction.SENTENCING_REPORT_PREPARE)
     missing = {}
     if not case.scenarios.filter(proposed=True).exists():
         missing["proposed_scenario"] = "Choose the proposed scenario before signing the report"
@@ -202,7 +203,7 @@ def scenario_create(
     *, actor: Actor, case: SentencingCase, label: str, copy_from: CaseScenario | None = None
 ) -> CaseScenario:
     """A new scenario, empty or starting from another scenario's answers (recalculated now)."""
-    _require(actor, Action.SENTENCING_CASE_EDIT)
+    _require(actor, CourtsAction.SENTENCING_CASE_EDIT)
     label = label.strip()
     if not label:
         raise ValidationError(
@@ -246,7 +247,7 @@ def scenario_save_step(
     Problems of this or an earlier step refuse the step (nothing is saved); problems of later steps
     are kept as "still to resolve". `totality` False leaves the recorded total as it is.
     """
-    _require(actor, Action.SENTENCING_CASE_EDIT)
+    _require(actor, CourtsAction.SENTENCING_CASE_EDIT)
     total = scenario.totality if totality is False else totality
     outcome = steps.run_scenario(
         steps.clean_request(request),
@@ -297,7 +298,7 @@ def offence_add(*, actor: Actor, case: SentencingCase, scenario: CaseScenario) -
     """A further offence in the scenario, with the lead's hearing, court and person details filled in.
 
     Returns its number (2 for the first further offence). Refused beyond the engine's limit."""
-    _require(actor, Action.SENTENCING_CASE_EDIT)
+    _require(actor, CourtsAction.SENTENCING_CASE_EDIT)
     others = list(scenario.other_offences or [])
     if 1 + len(others) >= MAX_OFFENCES:
         raise ValidationError({"offences": f"A scenario may hold at most {MAX_OFFENCES} offences"})
@@ -331,7 +332,7 @@ def offence_save_step(
     label: str | None = None,
 ) -> steps.ScenarioOutcome:
     """Save one step of a further offence (number 2 and up): its request, or its relation and label."""
-    _require(actor, Action.SENTENCING_CASE_EDIT)
+    _require(actor, CourtsAction.SENTENCING_CASE_EDIT)
     current = _other(scenario, number)
     if request is not None:
         current["request"] = steps.clean_request(request)
@@ -358,7 +359,7 @@ def offence_save_step(
 
 def offence_remove(*, actor: Actor, case: SentencingCase, scenario: CaseScenario, number: int) -> None:
     """Take a further offence out of the scenario (the lead offence stays) and recalculate."""
-    _require(actor, Action.SENTENCING_CASE_EDIT)
+    _require(actor, CourtsAction.SENTENCING_CASE_EDIT)
     _other(scenario, number)
     others = list(scenario.other_offences or [])
     del others[number - 2]
@@ -383,7 +384,7 @@ def scenario_put(
 
     `other_offences` are [{label, relation, request}]; their problems are named offences[2].… by
     offence number as on the pages (the lead is offence 1)."""
-    _require(actor, Action.SENTENCING_CASE_EDIT)
+    _require(actor, CourtsAction.SENTENCING_CASE_EDIT)
     others = [
         {"label": str(o.get("label") or f"Offence {n}"), "relation": str(o.get("relation") or "concurrent"),
          "request": dict(o.get("request") or {})}
@@ -456,7 +457,7 @@ def _refuse_upload(actor: Actor, name: str, messages: list[str]) -> ValidationEr
 def guideline_upload(*, actor: Actor, content: bytes, notes: str) -> GuidelineUpload:
     """Validate a guideline data file with the engine's loader (against the data in use) and
     accept it, or refuse it with every problem the loader found."""
-    _require(actor, Action.GUIDELINES_MANAGE)
+    _require(actor, CourtsAction.GUIDELINES_MANAGE)
     notes = notes.strip()
     if not notes:
         raise ValidationError({"notes": "Say what this file is and what changed, with its source"})
@@ -541,7 +542,7 @@ def guideline_verify(
     *, actor: Actor, guideline_id: str, version: str, part: str, verified_against: str
 ) -> GuidelineVerification:
     """Record that a guideline editor checked one part's figures against a named source."""
-    _require(actor, Action.GUIDELINES_MANAGE)
+    _require(actor, CourtsAction.GUIDELINES_MANAGE)
     state = library.current()
     guideline = guideline_admin.find(state.library, guideline_id, version)
     if guideline is None:

@@ -45,6 +45,7 @@ from safeguard.courts.forms import (
     VerifyForm,
 )
 from safeguard.courts.models import CaseScenario, SentencingCase, VerifiedPart
+from safeguard.courts.policies import CourtsAction
 from safeguard.guidelines import GuidelineError
 from safeguard.policy import Action
 
@@ -62,7 +63,7 @@ def _post(request: HttpRequest) -> Any:
 
 
 @require_GET
-@actor_required(Action.SENTENCING_CASE_VIEW)
+@actor_required(CourtsAction.SENTENCING_CASE_VIEW)
 def case_list(request: HttpRequest) -> HttpResponse:
     page = selectors.case_list(actor=request.actor, page=_page_number(request))  # type: ignore[attr-defined]
     return render(request, "courts/case_list.html", {"page": page})
@@ -79,7 +80,7 @@ CASE_COLUMNS: list[exports.Column[SentencingCase]] = [
 
 
 @require_GET
-@actor_required(Action.SENTENCING_CASE_VIEW)
+@actor_required(CourtsAction.SENTENCING_CASE_VIEW)
 def case_list_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     actor = request.actor  # type: ignore[attr-defined]
     listed = exports.ExportList(
@@ -90,7 +91,7 @@ def case_list_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.SENTENCING_CASE_EDIT)
+@actor_required(CourtsAction.SENTENCING_CASE_EDIT)
 def case_create(request: HttpRequest) -> HttpResponse:
     """Start a case: search for the person (a plain GET form, live with htmx), choose, or go unnamed."""
     actor = request.actor  # type: ignore[attr-defined]
@@ -133,7 +134,7 @@ def _report_words(case: SentencingCase) -> dict[str, str]:
 
 
 @require_GET
-@actor_required(Action.SENTENCING_CASE_VIEW)
+@actor_required(CourtsAction.SENTENCING_CASE_VIEW)
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.case_open(actor=request.actor, pk=case_id)  # type: ignore[attr-defined]
     scenarios = list(case.scenarios.all())
@@ -151,7 +152,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.SENTENCING_REPORT_PREPARE)
+@actor_required(CourtsAction.SENTENCING_REPORT_PREPARE)
 def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     if request.method == "POST":
@@ -193,7 +194,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.SENTENCING_REPORT_PREPARE)
+@actor_required(CourtsAction.SENTENCING_REPORT_PREPARE)
 def case_sign(request: HttpRequest, case_id: int) -> HttpResponse:
     """The probation officer signs the pre-sentence report (after reading it, confirmed)."""
     actor = request.actor  # type: ignore[attr-defined]
@@ -214,7 +215,7 @@ def case_sign(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.SENTENCING_CASE_EDIT)
+@actor_required(CourtsAction.SENTENCING_CASE_EDIT)
 def scenario_create(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     if request.method == "POST":
@@ -494,13 +495,13 @@ def _save_step(
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.SENTENCING_CASE_VIEW)
+@actor_required(CourtsAction.SENTENCING_CASE_VIEW)
 def scenario_step(request: HttpRequest, case_id: int, scenario_id: int, step: str) -> HttpResponse:
     return _step_page(request, case_id, scenario_id, step, 1)
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.SENTENCING_CASE_VIEW)
+@actor_required(CourtsAction.SENTENCING_CASE_VIEW)
 def offence_step(
     request: HttpRequest, case_id: int, scenario_id: int, number: int, step: str
 ) -> HttpResponse:
@@ -510,7 +511,7 @@ def offence_step(
 
 
 @require_POST
-@actor_required(Action.SENTENCING_CASE_EDIT)
+@actor_required(CourtsAction.SENTENCING_CASE_EDIT)
 def offence_add(request: HttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     case, scenario = selectors.scenario_for_change(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
@@ -529,7 +530,7 @@ def offence_add(request: HttpRequest, case_id: int, scenario_id: int) -> HttpRes
 
 
 @require_POST
-@actor_required(Action.SENTENCING_CASE_EDIT)
+@actor_required(CourtsAction.SENTENCING_CASE_EDIT)
 def offence_remove(request: HttpRequest, case_id: int, scenario_id: int, number: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     case, scenario = selectors.scenario_for_change(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
@@ -541,7 +542,7 @@ def offence_remove(request: HttpRequest, case_id: int, scenario_id: int, number:
 
 
 @require_GET
-@actor_required(Action.SENTENCING_CASE_VIEW)
+@actor_required(CourtsAction.SENTENCING_CASE_VIEW)
 def scenario_detail(request: HttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
     """The scenario: its steps as a task list with their status, and the result with every figure."""
     actor = request.actor  # type: ignore[attr-defined]
@@ -594,7 +595,7 @@ def _answers(
 
 
 @require_GET
-@actor_required(Action.SENTENCING_CASE_VIEW)
+@actor_required(CourtsAction.SENTENCING_CASE_VIEW)
 def scenario_check(request: HttpRequest, case_id: int, scenario_id: int) -> HttpResponse:
     """Check your answers: every answer of every step, each with a link to change it."""
     actor = request.actor  # type: ignore[attr-defined]
@@ -620,13 +621,13 @@ def scenario_check(request: HttpRequest, case_id: int, scenario_id: int) -> Http
             "problem_links": progress.problem_links(scenario, words),
             "sentence_headline": presenters.sentence_headline(scenario),
             "headline": presenters.headline(scenario),
-            "may_edit": policy.allows(actor, Action.SENTENCING_CASE_EDIT),
+            "may_edit": policy.allows(actor, CourtsAction.SENTENCING_CASE_EDIT),
         },
     )
 
 
 @require_GET
-@actor_required(Action.SENTENCING_CASE_VIEW)
+@actor_required(CourtsAction.SENTENCING_CASE_VIEW)
 def case_compare(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.case_open(actor=request.actor, pk=case_id, purpose="sentencing.case.compare")  # type: ignore[attr-defined]
     scenarios = list(case.scenarios.all())
@@ -642,7 +643,7 @@ def case_compare(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @require_GET
-@actor_required(Action.SENTENCING_CASE_VIEW)
+@actor_required(CourtsAction.SENTENCING_CASE_VIEW)
 def case_report(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     case, risk = selectors.case_report(actor=actor, pk=case_id, purpose="sentencing.report.view")
@@ -650,7 +651,7 @@ def case_report(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @require_GET
-@actor_required(Action.SENTENCING_CASE_VIEW)
+@actor_required(CourtsAction.SENTENCING_CASE_VIEW)
 def case_report_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     case, risk = selectors.case_report(actor=actor, pk=case_id, purpose="sentencing.report.pdf")
@@ -692,7 +693,7 @@ def _versions(state: library.LibraryState) -> list[dict[str, Any]]:
 
 
 @require_GET
-@actor_required(Action.GUIDELINES_MANAGE)
+@actor_required(CourtsAction.GUIDELINES_MANAGE)
 def guideline_list(request: HttpRequest) -> HttpResponse:
     state = library.current()
     return render(
@@ -707,7 +708,7 @@ def guideline_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.GUIDELINES_MANAGE)
+@actor_required(CourtsAction.GUIDELINES_MANAGE)
 def guideline_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(_post(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -726,14 +727,14 @@ def guideline_upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@actor_required(Action.GUIDELINES_MANAGE)
+@actor_required(CourtsAction.GUIDELINES_MANAGE)
 def guideline_upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = selectors.upload_detail(actor=request.actor, pk=upload_id)  # type: ignore[attr-defined]
     return render(request, "courts/guidelines/upload_detail.html", {"upload": upload})
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(Action.GUIDELINES_MANAGE)
+@actor_required(CourtsAction.GUIDELINES_MANAGE)
 def guideline_verify(request: HttpRequest, guideline_id: str, version: str) -> HttpResponse:
     state = library.current()
     guideline = guideline_admin.find(state.library, guideline_id, version)

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from safeguard import policy
-from safeguard.policy import Action
+from safeguard.assessments.policies import AssessmentAction
 
 register = template.Library()
 
@@ -22,8 +22,8 @@ def person_assessments(person: Any, actor: Any) -> dict[str, Any]:
     return {
         "person": person,
         "actor": actor,
-        "may_view": policy.allows(actor, Action.ASSESSMENT_VIEW),
-        "may_edit": policy.allows(actor, Action.ASSESSMENT_EDIT),
+        "may_view": policy.allows(actor, AssessmentAction.VIEW),
+        "may_edit": policy.allows(actor, AssessmentAction.EDIT),
         "summary": summary,
         "latest": [(a, result_view(a.result or {}, a.instrument_snapshot)) for a in summary.latest],
     }
