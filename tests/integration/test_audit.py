@@ -81,6 +81,8 @@ def test_a_form_sent_without_the_reason_returns_to_the_form_page_after_it_and_ne
     assert not person.notes.exists()  # nothing saved before the reason
     elsewhere = client.post(form_page, {"body": "Synthetic note."}, HTTP_REFERER="https://example.org/page")
     assert elsewhere.status_code == 302 and elsewhere.url == reason_page
+    malformed = client.post(form_page, {"body": "Synthetic note."}, HTTP_REFERER="http://[testserver/x")
+    assert malformed.status_code == 302 and malformed.url == reason_page
     back = client.post(sent.url, {"justification": "Recording the synthetic visit outcome."})
     assert back.url == f"{form_page}?from=list"
 

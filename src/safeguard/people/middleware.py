@@ -20,7 +20,10 @@ def back_to(request: HttpRequest) -> str:
     page the form was on, when it is on this site; empty when there is nowhere safe to return to."""
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
-    referer = urlsplit(request.headers.get("Referer", ""))
+    try:
+        referer = urlsplit(request.headers.get("Referer", ""))
+    except ValueError:  # a malformed address (an unclosed IPv6 bracket): nowhere to return to
+        return ""
     if referer.netloc != request.get_host() or not referer.path.startswith("/"):
         return ""
     back = referer.path + (f"?{referer.query}" if referer.query else "")
