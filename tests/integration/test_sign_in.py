@@ -18,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.accounts import services
-from safeguard.accounts.middleware import SIGNED_IN_AT
+from safeguard.accounts.middleware import RENEWED_AT, SIGNED_IN_AT
 from safeguard.accounts.models import User
 from safeguard.audit.models import AuditEvent
 from tests.conftest import TEST_PASSWORD, sign_in
@@ -144,18 +144,40 @@ def test_session_ends_after_twelve_hours_however_active(client, world):
 
 def test_session_ends_after_fifteen_idle_minutes(client, world, settings):
     sign_in(client, world.users["prob_prac"])
-    assert settings.SESSION_COOKIE_AGE == 15 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 15 * 60
     key = client.session.session_key
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get(DASHBOARD).status_code == 302
 
 
+def _last_renewed(client, seconds_ago):
+    session = client.session
+    session[RENEWED_AT] = time.time() - seconds_ago
+    session.save()
+
+
 def test_activity_renews_the_idle_limit(client, world):
     sign_in(client, world.users["prob_prac"])
     key = client.session.session_key
+    _last_renewed(client, 14 * 60)  # fourteen minutes without a request
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=1))
     client.get(DASHBOARD)
     assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(minutes=14)
+
+
+def test_reading_pages_writes_the_session_at_most_once_a_minute(client, world, settings):
+    sign_in(client, world.users["prob_prac"])
+    client.get(DASHBOARD)  # the first page remembers the membership in the session
+    key = client.session.session_key
+    _last_renewed(client, settings.SESSION_RENEW_SECONDS - 5)
+    before = Session.objects.get(session_key=key).expire_date
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200 and "sessionid" not in response.cookies  # no new cookie either
+    assert Session.objects.get(session_key=key).expire_date == before  # not written: renewed 55 s ago
+    _last_renewed(client, settings.SESSION_RENEW_SECONDS + 1)
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert client.get(DASHBOARD).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > expiry  # a minute on: renewed
 
 
 @pytest.mark.parametrize("how", ["everywhere", "disable", "role_change"])

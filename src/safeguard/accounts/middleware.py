@@ -16,20 +16,28 @@ from safeguard.policy import Actor
 SIGNED_IN_AT = "safeguard_signed_in_at"
 MEMBERSHIP_KEY = "safeguard_membership_id"
 JUSTIFICATIONS_KEY = "safeguard_justifications"
+RENEWED_AT = "safeguard_renewed_at"
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session 12 hours after sign-in, however active (the idle limit is Django's)."""
+    """Ends a session 12 hours after sign-in, however active, and renews the idle limit (Django's
+    SESSION_COOKIE_AGE) on use — at most once every SESSION_RENEW_SECONDS, so that reading a page is
+    not also a write of the session row each time. The idle limit is therefore between
+    SESSION_COOKIE_AGE − SESSION_RENEW_SECONDS and SESSION_COOKIE_AGE after the last request: never longer."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        now = time.time()
         if request.user.is_authenticated:
             started = request.session.get(SIGNED_IN_AT)
             limit = settings.SESSION_ABSOLUTE_LIMIT.total_seconds()
-            if started is None or time.time() - float(started) > limit:
+            if started is None or now - float(started) > limit:
                 logout(request)
+        session = request.session
+        if not session.is_empty() and now - float(session.get(RENEWED_AT, 0)) >= settings.SESSION_RENEW_SECONDS:
+            session[RENEWED_AT] = now  # modified: saved with a fresh expiry after the response
         return self.get_response(request)
 
 
@@ -54,7 +62,8 @@ def resolve_actor(request: HttpRequest) -> Actor | None:
         if len(active) != 1:
             return None
         membership = active[0]
-        request.session[MEMBERSHIP_KEY] = membership.pk
+        if chosen != membership.pk:  # remembered once, not rewritten on every request
+            request.session[MEMBERSHIP_KEY] = membership.pk
     return Actor(
         user=user,
         membership=membership,
