@@ -19,7 +19,7 @@ API search by family name, the HTML list, the officer's dashboard, a person's pa
 log filtered by one record id. In process (Django's test client, the same middleware as a real request,
 every request writes its audit event) each path runs for --seconds after two warm-up requests; the table
 gives the queries of one request and p50/p95. Then `safeguard serve` (gunicorn, as shipped) answers the
-same paths from 1 and from 10 client threads (bearer token for the API, a session cookie for pages).
+same paths from 1 and from 10 connections (wrk when installed, else client threads) (bearer token for the API, a session cookie for pages).
 Wall-clock on a shared 2-core machine: the clients share the cores with the server.
 """
 
@@ -31,6 +31,7 @@ import http.client
 import itertools
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -52,7 +53,7 @@ GIVEN = ["Alex", "Bailey", "Casey", "Drew", "Emery", "Finley", "Gale", "Harper",
          "Morgan", "Noel", "Oakley", "Parker", "Quinn", "Riley", "Sam", "Taylor"]  # fmt: skip
 PATHS = {
     "api_list": "API person list, page 1",
-    "api_deep": "API person list, deep page by number (middle)",
+    "api_deep": "API person list, deepest page by number (middle, or 400: the last one offered)",
     "api_cursor": "API person list, deep page by cursor (middle)",
     "api_search": "API search by family name",
     "api_pnc": "API search by PNC number (half the people have one)",
@@ -167,10 +168,11 @@ def paths(world: World, size: int) -> dict[str, tuple[str, str]]:
     from safeguard.people.models import Person
 
     middle = max(1, size // 2 // selectors.PAGE_SIZE)
+    deepest = min(middle, getattr(selectors, "MAX_PAGE_NUMBER", middle))  # pages by number stop at 400
     person = Person.objects.filter(reference=f"B{size // 2:09d}").get()
     found = {
         "api_list": ("token", "/api/v1/persons"),
-        "api_deep": ("token", f"/api/v1/persons?page={middle}"),
+        "api_deep": ("token", f"/api/v1/persons?page={deepest}"),
         "api_search": ("token", f"/api/v1/persons?q={family_name(size // 3)}"),
         "api_pnc": ("token", f"/api/v1/persons?q={2000 + (size // 2 + 1) % 20}/{size // 2 + 1:07d}{'ABCDEFGHJK'[(size // 2 + 1) % 10]}"),
         "html_list": ("officer", reverse("people:list")),
@@ -229,8 +231,31 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %.3f %.3f %.3f\\n", summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.requests / (summary.duration / 1e6)))
+end
+"""
+
+
+def _wrk(port: int, url: str, headers: dict[str, str], clients: int, seconds: float) -> dict[str, float]:
+    """wrk (C, one thread) as the load generator, so the client takes little of the two cores from the server."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "report.lua"
+        script.write_text(WRK_REPORT + "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in headers.items()))
+        command = ["wrk", "-t1", f"-c{clients}", "-s", str(script), f"http://127.0.0.1:{port}{url}"]
+        subprocess.run([*command[:3], "-d1s", *command[3:]], check=True, capture_output=True)  # warm-up
+        out = subprocess.run([*command[:3], f"-d{max(1, round(seconds))}s", *command[3:]], check=True,
+                             capture_output=True, text=True).stdout  # fmt: skip
+    _, _, errors, p50, p95, rps = next(x for x in out.splitlines() if x.startswith("RESULT")).split()
+    return {"p50": float(p50), "p95": float(p95), "rps": float(rps), "errors": float(errors)}
+
+
 def measure_served(world: World, size: int, seconds: float, concurrency: list[int]) -> dict[tuple[str, int], dict[str, float]]:
-    """The same paths from N client threads against `safeguard serve` on this database."""
+    """The same paths from N connections against `safeguard serve` on this database: wrk when installed
+    (as the issue measured), else N Python client threads (which take CPU from the server)."""
     from django.conf import settings
 
     from safeguard.accounts import services
@@ -256,6 +281,9 @@ def measure_served(world: World, size: int, seconds: float, concurrency: list[in
                 time.sleep(0.3)
         for name, (who, url) in paths(world, size).items():
             for clients in concurrency:
+                if shutil.which("wrk"):
+                    found[(name, clients)] = _wrk(port, url, headers[who], clients, seconds)
+                    continue
                 latencies: list[float] = []
                 errors = [0]
                 lock = threading.Lock()
@@ -315,7 +343,7 @@ def child(args: argparse.Namespace) -> int:
             print(f"| {PATHS[name]} | {figures['queries']:.0f} | {figures['p50']:.1f} | {figures['p95']:.1f} | {figures['n']:.0f} |")
         if args.clients:
             served = measure_served(world, size, args.seconds, args.clients)
-            print(f"\n{vendor}, {size:,} people, `safeguard serve` (gunicorn, as shipped), N client threads:")
+            print(f"\n{vendor}, {size:,} people, `safeguard serve` (gunicorn, as shipped), N connections (" + ("wrk" if shutil.which("wrk") else "Python threads") + "):")
             print("| path | clients | p50 ms | p95 ms | req/s | errors |")
             print("|---|---:|---:|---:|---:|---:|")
             for (name, clients), figures in served.items():
@@ -340,7 +368,7 @@ def main() -> int:
                         help="sqlite,postgresql (PostgreSQL from DATABASE_URL)")  # fmt: skip
     parser.add_argument("--seconds", type=float, default=3.0, help="per path and per client count")
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",") if x], default=[1, 10],
-                        help="client threads against a real server, comma-separated ('' to skip; default 1,10)")  # fmt: skip
+                        help="connections against a real server, comma-separated ('' to skip; default 1,10)")  # fmt: skip
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

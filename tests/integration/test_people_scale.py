@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -94,6 +95,17 @@ def test_page_numbers_still_work_and_a_bad_cursor_names_the_field(world, token_c
     assert second["page"] == 2 and second["pages"] == 2 and len(second["results"]) == 32 - 25
     refused = client.get("/api/v1/persons", {"cursor": "not-a-cursor"})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "cursor"
+
+
+def test_page_numbers_stop_where_the_count_does(world, token_client):
+    client = token_client("prob_prac")
+    last = client.get("/api/v1/persons", {"page": selectors.MAX_PAGE_NUMBER})
+    assert last.status_code == 200
+    refused = client.get("/api/v1/persons", {"page": selectors.MAX_PAGE_NUMBER + 1})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "page"
+    with pytest.raises(ValidationError) as deep:
+        selectors.person_search(actor=_actor(world), page=selectors.MAX_PAGE_NUMBER + 1)
+    assert "follow the next-page cursor" in str(deep.value.message_dict["page"])
 
 
 def test_a_bad_cursor_on_the_page_goes_back_to_the_first_page(client, world):

@@ -137,14 +137,14 @@ def _with_header_justification(request: HttpRequest, pk: uuid.UUID) -> None:
     response=PersonPage,
     summary="Search the persons your agency manages",
     description="Pages of 25 in name order. Follow `next` (pass it as `cursor`): every page costs the same. "
-    "`page` still works, but a deep page by number costs more the deeper it is. A reference or PNC number in "
-    "`q` is looked up exactly; other words match the start of a family or given name. A cursor that is not "
-    "valid is a 422 naming `cursor`.",
+    "`page` still works up to page 400 (the first 10,000 people); beyond it, a 422 naming `page`. A reference "
+    "or PNC number in `q` is looked up exactly; other words match the start of a family or given name. A cursor "
+    "that is not valid is a 422 naming `cursor`.",
 )
 def person_list(
     request: HttpRequest,
     q: str = Query("", max_length=100),  # type: ignore[type-arg]
-    page: int = Query(1, ge=1, le=100000),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1, le=selectors.MAX_PAGE_NUMBER),  # type: ignore[type-arg]
     cursor: str = Query("", max_length=600),  # type: ignore[type-arg]
 ) -> PersonPage:
     result = selectors.person_search(actor=request.actor, query=q, page=page, cursor=cursor)  # type: ignore[attr-defined]

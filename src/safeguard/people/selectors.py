@@ -31,6 +31,8 @@ from safeguard.policy import Action, Actor
 PAGE_SIZE = 25
 # Counts stop here: "more than 10,000 people" costs the same at 100,000 as at 10,001.
 COUNT_LIMIT = 10_000
+# Pages by number stop where the count does: an OFFSET past 10,000 rows costs more the deeper it goes.
+MAX_PAGE_NUMBER = COUNT_LIMIT // PAGE_SIZE
 ORDER = ("family_name_key", "given_name_key", "id")
 MAX_WORDS = 4
 
@@ -195,12 +197,16 @@ def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str =
 
     A query that is a reference or PNC number is looked up exactly first; otherwise each of its first four
     words is a prefix of the family or given name (lower case, indexed). Pages follow a cursor (keyset: the
-    same cost on any page) or, for old links, a page number (an OFFSET: its cost grows with the number).
-    An invalid cursor raises ValidationError naming `cursor`.
+    same cost on any page) or, for old links, a page number up to MAX_PAGE_NUMBER (an OFFSET of at most
+    COUNT_LIMIT rows). An invalid cursor or a deeper page number raises ValidationError naming the field.
     """
     if not policy.allows(actor, Action.PERSON_VIEW):
         raise PermissionDenied
     position = Cursor.decode(cursor) if cursor else None
+    if position is None and page > MAX_PAGE_NUMBER:
+        message = (f"Page numbers go up to {MAX_PAGE_NUMBER} (the first {COUNT_LIMIT:,} people in name order): "
+                   "follow the next-page cursor to go further")  # fmt: skip
+        raise ValidationError({"page": [ValidationError(message, code="page_too_deep")]})
     persons = visible_persons(actor=actor).select_related("owner_agency")
     query = query.strip()
     found = _identifier_match(persons, query) if query else []
