@@ -203,10 +203,6 @@ def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str =
     if not policy.allows(actor, Action.PERSON_VIEW):
         raise PermissionDenied
     position = Cursor.decode(cursor) if cursor else None
-    if position is None and page > MAX_PAGE_NUMBER:
-        message = (f"Page numbers go up to {MAX_PAGE_NUMBER} (the first {COUNT_LIMIT:,} people in name order): "
-                   "follow the next-page cursor to go further")  # fmt: skip
-        raise ValidationError({"page": [ValidationError(message, code="page_too_deep")]})
     persons = visible_persons(actor=actor).select_related("owner_agency")
     query = query.strip()
     found = _identifier_match(persons, query) if query else []
@@ -222,6 +218,10 @@ def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str =
             rows, has_before, has_more = _keyset(persons, position)
             number = None if position is not None else 1
         else:
+            if page > MAX_PAGE_NUMBER:
+                message = (f"Page numbers go up to {MAX_PAGE_NUMBER} (the first {COUNT_LIMIT:,} people in name "
+                           "order): follow the next-page cursor to go further")  # fmt: skip
+                raise ValidationError({"page": [ValidationError(message, code="page_too_deep")]})
             pages = max(1, math.ceil(count / PAGE_SIZE))
             number = min(page, pages) if exact else page
             offset = (number - 1) * PAGE_SIZE

@@ -14,11 +14,12 @@ register = template.Library()
 
 
 def _draw(shown: list[plugins.Shown], context: template.Context, grid: bool) -> SafeString:
-    request = context.get("request")
+    # The page's context already holds what the context processors gave (request, actor, csrf_token,
+    # navigation): each part is drawn with it, not with the request, which would run them all again.
     parts: list[str] = []
     base: dict[str, Any] = {str(k): v for k, v in context.flatten().items()}
     for item in shown:
-        html: str = render_to_string(item.template, {**base, **item.context}, request=request)
+        html: str = render_to_string(item.template, {**base, **item.context})
         if grid:
             html = f'<div class="govuk-grid-column-{item.width}">{html}</div>'
         parts.append(html)
