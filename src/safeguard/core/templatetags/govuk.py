@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from safeguard.core.forms import DATE_PARTS, DateInput, date_parts
 
@@ -29,6 +31,23 @@ def _kind(field: forms.BoundField) -> str:
     return "input"
 
 
+def select_options(choices: Any, value: Any) -> SafeString:
+    """A select's options, escaped, the chosen one marked: built here in one pass (the audit log's action
+    filter has some 200 options; a template loop over them was most of the page's time)."""
+    chosen = str(value)
+
+    def options(pairs: Any) -> SafeString:
+        return format_html_join("", "<option value=\"{}\"{}>{}</option>",
+                                ((v, mark_safe(" selected") if str(v) == chosen else "", label) for v, label in pairs))  # fmt: skip
+
+    parts = [
+        format_html('<optgroup label="{}">{}</optgroup>', group, options(inner))
+        if isinstance(inner, (list, tuple)) else options([(group, inner)])
+        for group, inner in choices
+    ]  # fmt: skip
+    return mark_safe("".join(parts))  # noqa: S308 - every part built by format_html
+
+
 @register.inclusion_tag("core/includes/field.html")
 def govuk_field(field: forms.BoundField, width: str = "", autocomplete: str = "") -> dict[str, Any]:
     widget = field.field.widget
@@ -42,6 +61,8 @@ def govuk_field(field: forms.BoundField, width: str = "", autocomplete: str = ""
         "autocomplete": autocomplete or widget.attrs.get("autocomplete", ""),
         "value": field.value() if field.value() is not None else "",
     }
+    if kind == "select":
+        context["options"] = select_options(getattr(field.field, "choices", ()), context["value"])
     if kind == "date":
         context["parts"] = date_parts(field)
         help_text = str(field.help_text or "").rstrip(". ")
