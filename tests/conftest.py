@@ -21,6 +21,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a value kept by one test (an agency's saturated person
+    count) must not answer for another test's agency that reuses the same primary key."""
+    yield
+    from django.conf import settings
+
+    if settings.configured:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 @functools.cache
 def password_hash() -> str:
     """One real Argon2 hash shared by every test user: hashing per user would slow the suite."""

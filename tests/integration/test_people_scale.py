@@ -120,6 +120,16 @@ def test_counts_stop_at_the_limit_and_say_so(world, monkeypatch):
     page = selectors.person_search(actor=_actor(world))
     assert (page.count, page.count_exact, page.count_text) == (10, False, "More than 10")
     assert selectors.visible_person_count(actor=_actor(world)) == (10, False)
+    with CaptureQueriesContext(connection) as saturated:  # past the limit: kept, not counted again
+        assert selectors.visible_person_count(actor=_actor(world)) == (10, False)
+    assert not [q for q in saturated.captured_queries if "people_personagencylink" in q["sql"]]
+
+
+def test_a_count_below_the_limit_is_read_every_time(world):
+    actor = _actor(world)
+    before, exact = selectors.visible_person_count(actor=actor)
+    _add(world, 2)
+    assert exact and selectors.visible_person_count(actor=actor) == (before + 2, True)
 
 
 def test_a_reference_or_pnc_is_found_exactly_and_only_when_visible(world):

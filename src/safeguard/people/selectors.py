@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -31,6 +32,7 @@ from safeguard.policy import Action, Actor
 PAGE_SIZE = 25
 # Counts stop here: "more than 10,000 people" costs the same at 100,000 as at 10,001.
 COUNT_LIMIT = 10_000
+SATURATED_SECONDS = 300
 # Pages by number stop where the count does: an OFFSET past 10,000 rows costs more the deeper it goes.
 MAX_PAGE_NUMBER = COUNT_LIMIT // PAGE_SIZE
 ORDER = ("family_name_key", "given_name_key", "id")
@@ -62,7 +64,15 @@ def visible_person_count(*, actor: Actor) -> tuple[int, bool]:
     links, one each (a unique constraint), counted in the index `open_link_by_agency_idx` alone."""
     if not policy.allows(actor, Action.PERSON_VIEW):
         return 0, True
-    return bounded_count(PersonAgencyLink.objects.filter(agency_id=actor.agency.pk, ended_on__isnull=True))
+    # An agency past the limit stays past it for minutes: that answer ("more than 10,000") is kept in the
+    # cache for SATURATED_SECONDS; a count below the limit is exact, cheap and read every time.
+    key = f"people:count-saturated:{actor.agency.pk}:{COUNT_LIMIT}"
+    if cache.get(key):
+        return COUNT_LIMIT, False
+    count, exact = bounded_count(PersonAgencyLink.objects.filter(agency_id=actor.agency.pk, ended_on__isnull=True))
+    if not exact:
+        cache.set(key, True, SATURATED_SECONDS)
+    return count, exact
 
 
 # --- pages -------------------------------------------------------------------------------------------
