@@ -173,12 +173,12 @@ def sign_in(client, user) -> None:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from safeguard.accounts.middleware import SIGNED_IN_AT
+    from safeguard.accounts.middleware import RENEWED_AT, SIGNED_IN_AT
 
     client.force_login(user, backend="safeguard.accounts.backends.AccountBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
-    session[SIGNED_IN_AT] = time.time()
+    session[SIGNED_IN_AT] = session[RENEWED_AT] = time.time()
     session.save()
 
 

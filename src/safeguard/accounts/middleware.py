@@ -61,9 +61,7 @@ def resolve_actor(request: HttpRequest) -> Actor | None:
         active = list(memberships[:2])
         if len(active) != 1:
             return None
-        membership = active[0]
-        if chosen != membership.pk:  # remembered once, not rewritten on every request
-            request.session[MEMBERSHIP_KEY] = membership.pk
+        membership = active[0]  # the only one: found again next time, nothing written to the session
     return Actor(
         user=user,
         membership=membership,
