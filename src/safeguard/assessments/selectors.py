@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 
@@ -121,7 +120,6 @@ def _for_person(actor: Actor, person: Person) -> AssessmentQuerySet:
     )
 
 
-@transaction.atomic
 def assessment_history(*, actor: Actor, person: Person, justification: str = "") -> list[Assessment]:
     """Every assessment of this person the actor may see, newest first; one `assessment.history` event."""
     rows = list(_for_person(actor, person).order_by("-assessment_date", "-completed_at", "-created_at")[:HISTORY_LIMIT])
@@ -139,7 +137,6 @@ def _latest_per_instrument(rows: list[Assessment]) -> list[Assessment]:
     return list(latest.values())
 
 
-@transaction.atomic
 def latest_completed(*, actor: Actor, person: Person, justification: str = "") -> list[Assessment]:
     """The current (latest, uncorrected) completed result of each instrument; one `assessment.compare` event."""
     rows = list(

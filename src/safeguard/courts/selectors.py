@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -51,7 +50,6 @@ def listed_cases(*, actor: Actor) -> QuerySet[SentencingCase]:
     )
 
 
-@transaction.atomic
 def case_list(*, actor: Actor, page: int = 1) -> Page[SentencingCase]:
     cases = listed_cases(actor=actor)
     result: Page[SentencingCase] = Paginator(cases, PAGE_SIZE).get_page(page)
