@@ -9,6 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from safeguard.core.steps import Step
 from safeguard.courts import steps, wording
 from safeguard.courts.models import CaseScenario
 from safeguard.courts.presenters import RELATION_WORDS, capfirst
@@ -23,7 +24,7 @@ TAGS = {INCOMPLETE: "govuk-tag--blue", NOT_STARTED: "govuk-tag--blue", PROBLEM: 
 
 @dataclass(frozen=True)
 class Task:
-    step: steps.Step
+    step: Step
     number: int
     status: str
     url: str
@@ -52,7 +53,7 @@ def case_targets(scenario: CaseScenario) -> list[tuple[steps.Target, dict[str, s
 
 
 def _status(
-    item: steps.Step, *, troubled: bool, pending: bool, started: bool, done: bool, shown: bool
+    item: Step, *, troubled: bool, pending: bool, started: bool, done: bool, shown: bool
 ) -> str:
     if troubled:
         return PROBLEM
@@ -65,7 +66,7 @@ def _status(
     return COMPLETED if done else NOT_STARTED
 
 
-def _answered(item: steps.Step, request: dict[str, Any], done: list[str]) -> bool:
+def _answered(item: Step, request: dict[str, Any], done: list[str]) -> bool:
     return item.slug in done or any(key in request for key in item.fields)
 
 
@@ -73,10 +74,10 @@ def lead_tasks(scenario: CaseScenario) -> list[Task]:
     request = scenario.request or {}
     done = list(scenario.steps_done or [])
     troubled = {steps.step_index_for(p, request) for p in scenario.problems or []}
-    troubled |= {steps.index_of(t.step.slug) for t, _ in case_targets(scenario) if t.offence == 0}
+    troubled |= {steps.STEPS.index_of(t.step.slug) for t, _ in case_targets(scenario) if t.offence == 0}
     others = scenario.other_offences or []
     if any(o.get("problems") for o in others) or any(t.offence > 0 for t, _ in case_targets(scenario)):
-        troubled.add(steps.index_of("offences"))
+        troubled.add(steps.STEPS.index_of("offences"))
     pending = {steps.step_index_for(p, request) for p in steps.unresolved(scenario.result_data)}
     tasks = []
     for index, item in enumerate(steps.STEPS):

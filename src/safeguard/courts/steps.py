@@ -1,4 +1,8 @@
-"""The steps of the guided page, which request fields each step sets, and running the engine.
+"""The steps of the sentencing guided page, which request fields each step sets, and running the engine.
+
+The step mechanics (order, which step owns a field, progress) are the platform's `core.steps`; this
+module holds what is sentencing's own: the steps themselves, problems deferred to a later answer, the
+further offences and the case, and the engine runs.
 
 A scenario's request is built one step at a time. After each step the engine is run on the whole
 request; problems that belong to this step or an earlier one refuse the step (nothing is saved),
@@ -17,19 +21,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from safeguard.core.steps import Step, Steps
 from safeguard.courts import library
 from safeguard.guidelines import Problems, calculate_case_from_dict, calculate_from_dict
 
-
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    title: str
-    fields: tuple[str, ...]  # top-level request keys this step sets
-    summary: str
-
-
-STEPS: tuple[Step, ...] = (
+STEPS = Steps(
     Step(
         "offence",
         "Offence and dates",
@@ -105,9 +101,9 @@ STEPS: tuple[Step, ...] = (
         "The notification period under the Sexual Offences Act 2003 and orders to consider.",
     ),
 )
-STEP_SLUGS = tuple(s.slug for s in STEPS)
+STEP_SLUGS = STEPS.slugs
 # A further offence: its own steps up to the plea, then how its sentence relates to the lead's.
-OFFENCE_STEPS: tuple[Step, ...] = (
+OFFENCE_STEPS = Steps(
     *STEPS[:5],
     Step(
         "relation",
@@ -116,24 +112,22 @@ OFFENCE_STEPS: tuple[Step, ...] = (
         "Whether this offence's sentence runs at the same time as the lead sentence, after it, or adds nothing.",
     ),
 )
-OFFENCE_STEP_SLUGS = tuple(s.slug for s in OFFENCE_STEPS)
+OFFENCE_STEP_SLUGS = OFFENCE_STEPS.slugs
 # Fields a new further offence copies from the lead: the same hearing, court and person.
 SHARED_FIELDS = (
     "conviction_date", "sentencing_date", "sentencing_court", "offender_date_of_birth",
     "offender_age_at_conviction",
 )  # fmt: skip
 _CASE_FIELD = re.compile(r"^offences\[(\d+)\](?:\.request)?\.?(.*)$")
-_BY_SLUG = {s.slug: s for s in STEPS}
-_FIELD_STEP = {name: index for index, step in enumerate(STEPS) for name in step.fields}
-_TOP = re.compile(r"^([a-z_]+)")
+_TOTAL = STEPS[STEPS.index_of("offences")]  # other offences and the total
 
 
 def step(slug: str) -> Step | None:
-    return _BY_SLUG.get(slug)
+    return STEPS.get(slug)
 
 
 def offence_step(slug: str) -> Step | None:
-    return next((s for s in OFFENCE_STEPS if s.slug == slug), None)
+    return OFFENCE_STEPS.get(slug)
 
 
 def offence_step_for(problem: dict[str, str], request: dict[str, Any]) -> Step:
@@ -183,10 +177,10 @@ def case_problem_target(problem: dict[str, str], lead_request: dict[str, Any]) -
     """Route a case-level problem (offences[i]..., totality...) to the page that can resolve it."""
     field = problem.get("field", "")
     if field.startswith("totality"):
-        return Target(0, _BY_SLUG["offences"], field)
+        return Target(0, _TOTAL, field)
     match = _CASE_FIELD.match(field)
     if match is None:
-        return Target(0, _BY_SLUG["offences"], field)
+        return Target(0, _TOTAL, field)
     index, rest = int(match.group(1)), match.group(2)
     if index == 0:
         inner = {**problem, "field": rest}
@@ -194,30 +188,6 @@ def case_problem_target(problem: dict[str, str], lead_request: dict[str, Any]) -
     if not field.startswith(f"offences[{index}].request"):
         return Target(index, OFFENCE_STEPS[-1], "relation")
     return Target(index, offence_step_for({**problem, "field": rest}, {}), rest)
-
-
-def index_of(slug: str) -> int:
-    return STEP_SLUGS.index(slug)
-
-
-def next_step(slug: str) -> Step | None:
-    position = index_of(slug) + 1
-    return STEPS[position] if position < len(STEPS) else None
-
-
-def previous_step(slug: str) -> Step | None:
-    position = index_of(slug) - 1
-    return STEPS[position] if position >= 0 else None
-
-
-def step_index_for_field(field: str) -> int:
-    """Which step a problem's field belongs to (unknown or empty fields: the first step)."""
-    match = _TOP.match(field or "")
-    return _FIELD_STEP.get(match.group(1), 0) if match else 0
-
-
-def step_for_field(field: str) -> Step:
-    return STEPS[step_index_for_field(field)]
 
 
 # Problems a later answer can still resolve: (field, code) -> (request key, step). While that key
@@ -230,8 +200,8 @@ def step_index_for(problem: dict[str, str], request: dict[str, Any]) -> int:
     """Which step a problem belongs to, given what has been answered so far."""
     deferred = _DEFERRED.get((problem.get("field", ""), problem.get("code", "")))
     if deferred is not None and deferred[0] not in request:
-        return index_of(deferred[1])
-    return step_index_for_field(problem.get("field", ""))
+        return STEPS.index_of(deferred[1])
+    return STEPS.index_for_field(problem.get("field", ""))
 
 
 def step_for(problem: dict[str, str], request: dict[str, Any]) -> Step:
@@ -251,7 +221,7 @@ class Outcome:
         """Problems belonging to this step or an earlier one (all problems when slug is None)."""
         if slug is None:
             return list(self.problems)
-        limit = index_of(slug)
+        limit = STEPS.index_of(slug)
         return [p for p in self.problems if step_index_for(p, self.request) <= limit]
 
 
@@ -281,25 +251,25 @@ class ScenarioOutcome:
     def lead_blocking(self, slug: str | None) -> list[dict[str, str]]:
         """The lead's problems of this step or earlier, and case problems answered on those steps."""
         found = self.lead.blocking(slug)
-        limit = len(STEPS) if slug is None else index_of(slug)
+        limit = len(STEPS) if slug is None else STEPS.index_of(slug)
         for problem in self.case_problems:
             target = case_problem_target(problem, self.lead.request)
-            if target.offence == 0 and index_of(target.step.slug) <= limit:
+            if target.offence == 0 and STEPS.index_of(target.step.slug) <= limit:
                 found.append(problem)
         return found
 
     def offence_blocking(self, index: int, slug: str) -> list[dict[str, str]]:
         """A further offence's own problems of this step or earlier, and the case problems about it."""
         other = self.others[index - 1]
-        limit = OFFENCE_STEP_SLUGS.index(slug)
+        limit = OFFENCE_STEPS.index_of(slug)
         request = other["request"]
         found = [
             p for p in other["problems"]
-            if OFFENCE_STEP_SLUGS.index(offence_step_for(p, request).slug) <= limit
+            if OFFENCE_STEPS.index_of(offence_step_for(p, request).slug) <= limit
         ]  # fmt: skip
         for problem in self.case_problems:
             target = case_problem_target(problem, self.lead.request)
-            if target.offence == index and OFFENCE_STEP_SLUGS.index(target.step.slug) <= limit:
+            if target.offence == index and OFFENCE_STEPS.index_of(target.step.slug) <= limit:
                 found.append(problem)
         return found
 

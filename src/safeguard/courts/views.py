@@ -19,6 +19,7 @@ from safeguard import policy
 from safeguard.core import exports
 from safeguard.core.decorators import actor_required
 from safeguard.core.forms import add_service_errors
+from safeguard.core.steps import Step
 from safeguard.core.templatetags.govuk import error_anchor
 from safeguard.courts import (
     guideline_admin,
@@ -282,13 +283,13 @@ def _where(
     number: int,
     problem: dict[str, str],
     request: dict[str, Any],
-) -> tuple[int, steps.Step, str]:
+) -> tuple[int, Step, str]:
     """(offence number, step, field within that offence) of a problem raised on offence `number`'s page."""
     field = problem.get("field", "")
     if field.startswith(("offences[", "totality")):
         target = steps.case_problem_target(problem, scenario.request or {})
         return target.offence + 1, target.step, target.field
-    owner = steps.step_for_field(field)
+    owner = steps.STEPS.step_for_field(field)
     if number == 1:
         return 1, owner, field
     return number, owner if owner.slug in steps.OFFENCE_STEP_SLUGS else steps.OFFENCE_STEPS[-1], field
@@ -365,7 +366,7 @@ RETURN_TO_CHECK = "check"
 def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, number: int) -> HttpResponse:
     """A step of the lead offence (number 1) or of a further offence (number 2 and up)."""
     sequence = steps.STEPS if number == 1 else steps.OFFENCE_STEPS
-    current = next((item for item in sequence if item.slug == slug), None)
+    current = sequence.get(slug)
     if current is None:
         raise Http404
     actor = request.actor  # type: ignore[attr-defined]
@@ -374,9 +375,9 @@ def _step_page(request: HttpRequest, case_id: int, scenario_id: int, slug: str, 
     else:
         case, scenario = selectors.scenario_open(actor=actor, case_pk=case_id, scenario_pk=scenario_id)
     offence_request = _request_of(scenario, number)
-    position = [item.slug for item in sequence].index(slug)
-    following = sequence[position + 1] if position + 1 < len(sequence) else None
-    previous = sequence[position - 1] if position > 0 else None
+    position = sequence.index_of(slug)
+    following = sequence.next_step(slug)
+    previous = sequence.previous_step(slug)
     check_url = reverse("courts:scenario-check", args=[case.pk, scenario.pk])
     # "Change" on the check-your-answers page comes back to it after the change.
     returning = (request.POST if request.method == "POST" else request.GET).get("return") == RETURN_TO_CHECK

@@ -4,6 +4,7 @@ refusals come back on the field they name."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import time
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from safeguard.accounts.choices import AgencyKind, Role
 from safeguard.accounts.models import Agency, Membership, User
 from safeguard.core.forms import DateInputField
+from safeguard.core.steps import Step, Steps
 from safeguard.programmes import catalogue, domains
 from safeguard.programmes.choices import Cohort, HomeworkStatus, Outcome, Setting, Source, Weekday
 from safeguard.programmes.models import GroupMember, Room, Site
@@ -92,6 +94,39 @@ class ReferralForm(forms.Form):
             del self.fields["court_case"]
         if Source.SELF not in dict(self.fields["source"].choices):  # type: ignore[attr-defined]
             del self.fields["consent_given_on"]
+
+
+    @classmethod
+    def for_step(
+        cls, step: Step, data: Any, initial: Mapping[str, Any] | None, *, agency: Agency,
+        court_cases: list[tuple[int, str]],
+    ) -> ReferralForm:  # fmt: skip
+        """The questions of one step of the referral (REFERRAL_STEPS)."""
+        form = cls(data, initial=initial, agency=agency, court_cases=court_cases)
+        for name in [name for name in form.fields if name not in step.fields]:
+            del form.fields[name]
+        return form
+
+
+# A referral is made in three steps and a check of the answers; nothing is saved before the check
+# (core.step_forms carries the answers in the page). The service names two fields differently.
+REFERRAL_STEPS = Steps(
+    Step(
+        "programme", "Programme and provider", ("programme_id", "site", "setting"),
+        "The programme, the provider and site that deliver it, and whether the person takes part in "
+        "custody or in the community.",
+    ),
+    Step(
+        "basis", "Kind of referral", ("source", "court_case", "consent_given_on"),
+        "Where the referral comes from: a court order's programme requirement, a referral by your agency, "
+        "or the person's own request with their consent.",
+    ),
+    Step(
+        "reasons", "Why the person is referred", ("information",),
+        "What the programme team should know before they assess the person.",
+    ),
+)  # fmt: skip
+REFERRAL_SERVICE_FIELDS = {"programme": "programme_id", "provider": "site"}
 
 
 class InvitationForm(forms.Form):

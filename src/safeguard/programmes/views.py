@@ -7,6 +7,7 @@ person's record first asks for the reason (the people app's justification page).
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from safeguard import policy
 from safeguard.core.decorators import actor_required
 from safeguard.core.forms import add_service_errors
+from safeguard.core.step_forms import CarriedSteps
 from safeguard.core.wording import date_words
 from safeguard.courts import ports as courts_ports
 from safeguard.people.ports import justification_for, person_locate
@@ -89,9 +91,14 @@ def referral_create(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
     justification = justification_for(actor, person)
     cases = [(r.case_id, f"{r.title} ({'suspended sentence order' if r.order == 'suspended_sentence' else 'community order'})")
              for r in courts_ports.programme_requirements(actor=actor, person_id=person.pk)]
-    form = forms.ReferralForm(request.POST or None, agency=actor.agency, court_cases=cases)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    # Step by step (forms.REFERRAL_STEPS), the answers carried in the page; saved only from the check.
+    guided = CarriedSteps(
+        forms.REFERRAL_STEPS, partial(forms.ReferralForm.for_step, agency=actor.agency, court_cases=cases),
+        request.POST if request.method == "POST" else None,
+    )
+    page = guided.page()
+    if page.finished:
+        data = guided.cleaned_data()
         site = data["site"]
         try:
             referral = services.referral_create(
@@ -103,11 +110,14 @@ def referral_create(request: HttpRequest, person_pk: uuid.UUID) -> HttpResponse:
                 ),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            page = guided.refused(exc, forms.REFERRAL_SERVICE_FIELDS)
         else:
             messages.success(request, "Referral saved as a draft. Check it, then submit it.")
             return redirect("programmes:referral-detail", pk=referral.pk)
-    return render(request, "programmes/referral_form.html", {"form": form, "person": person})
+    return render(request, "programmes/referral_form.html", {
+        **page.context(), "person": person, "back_url": reverse("people:detail", args=[person.pk]),
+        "back_label": f"Back to {person.full_name}",
+    })
 
 
 @actor_required(A.REFERRAL_VIEW)
