@@ -118,7 +118,7 @@ def grow(world: World, target: int) -> float:
                     PersonAgencyLink(person=person, agency=world.police[i % 4], basis=SharingBasis.STATUTORY, started_on=date(2020, 1, 1)),
                     PersonAgencyLink(person=person, agency=world.treatment[i % 4], basis=SharingBasis.CONSENT, started_on=date(2021, 1, 1)),
                 ]  # fmt: skip
-                convictions.append(Conviction(person=person, offence_code="SOA2003-s9", offence_date=date(2015, 1, 1),
+                convictions.append(Conviction(person=person, offence_code="soa2003-s9", offence_date=date(2015, 1, 1),
                                               conviction_date=date(2016, 1, 1), court="Bench Crown Court", disposal="community_order"))  # fmt: skip
                 addresses.append(Address(person=person, line1=f"{i % 300} Bench Street", town="Benchbury", postcode="ZZ1 1AA",
                                          from_date=date(2019, 1, 1)))  # fmt: skip

@@ -18,7 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safeguard.accounts import services as account_services
 from safeguard.accounts.choices import AgencyKind, Role, SharingBasis
 from safeguard.accounts.models import Agency, Membership, User
-from safeguard.people.choices import Disposal, Offence, Sex
+from safeguard.guidelines.offences import offence_catalogue
+from safeguard.people.choices import Disposal, Sex
 from safeguard.people.models import Address, Alias, Conviction, Person, PersonAgencyLink, PersonNote
 
 DEMO_PASSWORD = "safeguard-demo-2026"  # noqa: S105 - published demo credential, demo mode only
@@ -132,7 +133,11 @@ def ensure_persons(agencies: dict[str, Agency], count: int = 300, seed: int = 20
     police = agencies["Demo Police Offender Management Unit"]
     partners = [agencies["Demo Treatment Provider"], agencies["Demo Crown Court"], agencies["Demo Prison"]]
     author = User.objects.get(username="probation.officer")
-    offences = [o for o in Offence.values if o != Offence.OTHER]
+    # An adult's offences of the catalogue (not s.13, for offenders under 18: demo offenders are older).
+    offences = [
+        o.id for o in offence_catalogue().values()
+        if o.offender_age_at_offence is None or o.offender_age_at_offence.allows(19)
+    ]  # fmt: skip
     today = date(2026, 11, 1)
     for i in range(1, count + 1):
         owner = police if i % 5 == 0 else probation

@@ -39,11 +39,11 @@ def test_create_person_links_it_to_the_creating_agency(client, world):
 def test_conviction_dates_are_checked_against_each_other(client, world):
     sign_in(client, world.users["prob_prac"])
     url = reverse("people:conviction-create", kwargs={"pk": world.persons["probation"].pk})
-    response = client.post(url, typed({"offence_code": "SOA2003-s9", "offence_date": "2020-05-01", "conviction_date": "2019-01-01",
+    response = client.post(url, typed({"offence_code": "soa2003-s9", "offence_date": "2020-05-01", "conviction_date": "2019-01-01",
                                  "court": "Test court", "disposal": "community_order"}))
     assert "Conviction date must be the same as or after the offence date" in response.content.decode()
     assert not Conviction.objects.exists()
-    client.post(url, typed({"offence_code": "SOA2003-s9", "offence_date": "2019-05-01", "conviction_date": "2020-01-01",
+    client.post(url, typed({"offence_code": "soa2003-s9", "offence_date": "2019-05-01", "conviction_date": "2020-01-01",
                       "court": "Test court", "disposal": "community_order"}))
     assert Conviction.objects.get().court == "Test court"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
@@ -22,6 +23,7 @@ from safeguard.assessments.forms import initial_from, questions_for
 from safeguard.courts import services as court_services
 from safeguard.courts import steps
 from safeguard.guidelines.case import CASE_FIELDS, OFFENCE_FIELDS, TOTALITY_FIELDS
+from safeguard.guidelines.offences import offence_catalogue
 from safeguard.guidelines.request import (
     COMMUNITY_ORDER_FIELDS,
     PLEA_FIELDS,
@@ -33,6 +35,7 @@ from safeguard.guidelines.request import (
     THRESHOLD_FIELDS,
 )
 from safeguard.instruments import registry
+from safeguard.people.models import Conviction
 from tests.conftest import ROLES, sign_in
 from tests.form_data import typed
 from tests.integration.test_courts_services import PUBLISHED, STEP_ANSWERS
@@ -62,6 +65,11 @@ CODES = field_codes()
 CODE_PATTERN = re.compile(r"(?<![\w\-])(" + "|".join(sorted(map(re.escape, CODES), key=len, reverse=True)) + r")(?![\w\-])")
 # Any other snake_case code (choice codes such as `crown_court`, nested names): never a word of English.
 SNAKE = re.compile(r"(?<![\w\-./@])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w\-/@])")
+# An offence code of the catalogue (`soa2003-s9`), or as written before there was one (`SOA2003-s9`):
+# pages name the offence by its title and statute.
+OFFENCE_CODE = re.compile(
+    r"(?<![\w\-])(" + "|".join(map(re.escape, offence_catalogue())) + r")(?![\w\-])", re.IGNORECASE
+)
 ISO_DATE = re.compile(r"(?<![\w\-])\d{4}-\d{2}-\d{2}(?![\w\-])")
 LITERAL = re.compile(r"(?<![\w\-'])(null|true|false|None|True|False)(?![\w\-'])")
 
@@ -100,7 +108,7 @@ def visible_text(page: str) -> str:
 def developer_words(text: str, names: frozenset[str] = frozenset()) -> list[str]:
     """Each offending word with the words around it (`names`: usernames, which are data, not codes)."""
     found = []
-    for pattern in (CODE_PATTERN, SNAKE, ISO_DATE, LITERAL):
+    for pattern in (CODE_PATTERN, SNAKE, OFFENCE_CODE, ISO_DATE, LITERAL):
         for match in pattern.finditer(text):
             if match.group(0) in names:
                 continue
@@ -148,6 +156,7 @@ def test_the_checks_catch_developer_words():
     assert developer_words("Treatment included: None")
     assert developer_words("allowed: crown_court, magistrates_court")
     assert developer_words("choose a position in sentence_before_plea.length")
+    assert developer_words("Offence: soa2003-s9") and developer_words("Offence: SOA2003-s9 (2021)")
     assert not developer_words("Leave out if you give “Age at release (years)” instead, checked 5 December 2026")
     assert not developer_words("Nothing selected; none selected; 1 June 2025; Not known; s.160; stable-2007")
 
@@ -259,6 +268,9 @@ def _assessment_pages(pages: Pages, world: Any) -> None:
 
 def _people_pages(pages: Pages, world: Any) -> None:
     person = world.persons["probation"]
+    for code in ("soa2003-s9", "other"):  # the record's convictions: each offence in words
+        Conviction.objects.create(person=person, offence_code=code, offence_date=date(2019, 5, 1),
+                                  conviction_date=date(2020, 1, 1), court="Test court", disposal="fine")  # fmt: skip
     pages.get("people", reverse("people:list"))
     pages.get("people search", reverse("people:list"), q="Testy")
     pages.get("person", reverse("people:detail", kwargs={"pk": person.pk}))

@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from safeguard.guidelines.offences import normalise_offence_code
+
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's validation errors on the form: on the field where the form has it."""
@@ -147,3 +149,12 @@ def date_parts(field: forms.BoundField) -> list[dict[str, Any]]:
         }
         for part in DATE_PARTS
     ]
+
+
+class OffenceField(forms.ChoiceField):
+    """An offence of the one catalogue (ADR 0022). A code sent in the spelling used before there was one
+    catalogue (`SOA2003-s9`), or in any case, is taken as the catalogue id (`soa2003-s9`)."""
+
+    def to_python(self, value: Any) -> str:
+        text: str = super().to_python(value)
+        return normalise_offence_code(text) if text else text

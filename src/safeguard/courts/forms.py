@@ -14,11 +14,12 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from safeguard.core.forms import DateInputField
+from safeguard.core.forms import DateInputField, OffenceField
 from safeguard.core.wording import date_words
 from safeguard.courts.models import VerifiedPart
 from safeguard.guidelines import GuidelineLibrary
 from safeguard.guidelines.model import Axis, Guideline, Offence
+from safeguard.guidelines.offences import offence_label
 from safeguard.guidelines.rules import (
     COMMUNITY_REQUIREMENTS,
     SUSPENSION_FACTORS_AGAINST,
@@ -214,7 +215,7 @@ class StepContext:
 
 
 class OffenceStepForm(StepForm):
-    offence = forms.ChoiceField(
+    offence = OffenceField(
         label="Offence", widget=forms.RadioSelect, error_messages={"required": "Choose the offence"}
     )
     sentencing_court = forms.ChoiceField(
@@ -247,7 +248,7 @@ class OffenceStepForm(StepForm):
         super().__init__(*args, context=context, **kwargs)
         library = context.library
         self.fields["offence"].choices = [  # type: ignore[attr-defined]
-            (o.id, f"{o.title} ({o.statute})")
+            (o.id, offence_label(o))
             for o in library.offences.values()
             if library.versions_for(o.id)
         ]

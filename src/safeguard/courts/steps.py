@@ -24,6 +24,7 @@ from typing import Any
 from safeguard.core.steps import Step, Steps
 from safeguard.courts import library
 from safeguard.guidelines import Problems, calculate_case_from_dict, calculate_from_dict
+from safeguard.guidelines.offences import normalise_offence_code
 
 STEPS = Steps(
     Step(
@@ -226,8 +227,10 @@ class Outcome:
 
 
 def run(request: dict[str, Any], state: library.LibraryState | None = None) -> Outcome:
-    """Calculate with the library in use (packaged data plus accepted uploads); never raises."""
+    """Calculate with the library in use (packaged data plus accepted uploads); never raises. The
+    outcome's request names the offence by its catalogue id, whichever spelling was given."""
     state = state or library.current()
+    request = with_offence_id(request)
     outcome = calculate_from_dict(request, state.library)
     if isinstance(outcome, Problems):
         return Outcome(request, None, outcome.to_dict()["errors"], state)
@@ -286,7 +289,7 @@ def run_scenario(
     lead = run(lead_request, state)
     ran: list[dict[str, Any]] = []
     for other in others:
-        request = clean_request(dict(other.get("request") or {}))
+        request = with_offence_id(clean_request(dict(other.get("request") or {})))
         outcome = run(request, state) if request else None
         ran.append(
             {
@@ -305,7 +308,7 @@ def run_scenario(
     # The whole case only once every offence has a sentence (not merely step one's figures).
     if determined(lead.result) and all(determined(item["result"]) for item in ran):
         data: dict[str, Any] = {
-            "offences": [{"relation": "lead", "request": lead_request}]
+            "offences": [{"relation": "lead", "request": lead.request}]
             + [
                 {
                     "relation": item["relation"],
@@ -334,6 +337,15 @@ def unresolved(result: dict[str, Any] | None) -> list[dict[str, str]]:
     """What a result says must still be answered before its sentence is determined (not errors)."""
     items = (result or {}).get("unresolved") or []
     return [item for item in items if isinstance(item, dict)]
+
+
+def with_offence_id(request: dict[str, Any]) -> dict[str, Any]:
+    """The request with its offence in the catalogue's spelling (`SOA2003-s9` becomes `soa2003-s9`), so
+    what is stored and shown names the offence as the guideline data does."""
+    offence = request.get("offence")
+    if isinstance(offence, str) and normalise_offence_code(offence) != offence:
+        return {**request, "offence": normalise_offence_code(offence)}
+    return request
 
 
 def clean_request(data: dict[str, Any]) -> dict[str, Any]:

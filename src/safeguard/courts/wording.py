@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from safeguard.core import wording
 from safeguard.courts import library
 from safeguard.guidelines import GuidelineLibrary
+from safeguard.guidelines.offences import offence_label
 from safeguard.guidelines.rules import (
     COMMUNITY_REQUIREMENTS,
     SUSPENSION_FACTORS_AGAINST,
@@ -79,7 +80,7 @@ def _build(guidelines: GuidelineLibrary) -> tuple[dict[str, str], dict[str, str]
     choices.update(SUSPENSION_FACTORS_FOR)
     choices.update(SUSPENSION_FACTORS_AGAINST)
     for offence in guidelines.offences.values():
-        choices[offence.id] = f"{offence.title} ({offence.statute})"
+        choices[offence.id] = offence_label(offence)
     for guideline in guidelines.guidelines:
         for axis in (guideline.harm, guideline.culpability):
             for category in axis.categories if axis else ():

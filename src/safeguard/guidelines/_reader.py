@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 
 from safeguard.calendar.dates import EARLIEST_DATE, LATEST_DATE, in_supported_range
@@ -82,7 +82,9 @@ class Reader:
         required: bool = False,
         choices: Collection[str] | None = None,
         max_length: int = 2000,
+        normalise: Callable[[str], str] | None = None,
     ) -> str | None:
+        """Text, optionally put into its canonical spelling (`normalise`) before `choices` are checked."""
         value = self._get(data, key, base, required)
         if value is None:
             return None
@@ -93,10 +95,11 @@ class Reader:
         if len(value) > max_length:
             self.add(field, "too_long", f"at most {max_length} characters are accepted")
             return None
-        if choices is not None and value not in choices:
+        text = normalise(value) if normalise is not None else value
+        if choices is not None and text not in choices:
             self.add(field, "not_allowed", f"{show(value)} is not allowed; allowed: {listing(choices)}")
             return None
-        return value
+        return text
 
     def integer(
         self,

@@ -18,6 +18,7 @@ from safeguard.calendar.durations import Duration, Unit
 from safeguard.guidelines._reader import Reader
 from safeguard.guidelines.errors import GuidelineError, Problem, Problems
 from safeguard.guidelines.facts import Evidence, Fact, Status, warning_text
+from safeguard.guidelines.offences import normalise_offence_code
 from safeguard.guidelines.register import (
     REVIEW_AFTER_YEARS,
     REVIEW_AFTER_YEARS_UNDER_18,
@@ -473,7 +474,7 @@ def notification_request_from_dict(data: object) -> NotificationRequest | Proble
     cd_length = _length(reader, mapping, "conditional_discharge_months", "conditional_discharge_length")
     suspended = reader.boolean(mapping, "suspended", "") or False
     first = reader.iso_date(mapping, "first_notification_date", "")
-    offence = reader.text(mapping, "offence", "", choices=_offence_ids())
+    offence = reader.text(mapping, "offence", "", choices=_offence_ids(), normalise=normalise_offence_code)
     shown = reader.integer(mapping, "youngest_age_shown", "", minimum=0, maximum=17)
     age_at_offence = reader.integer(mapping, "age_at_offence", "", minimum=0, maximum=120)
     if reader.problems or raw_disposal is None or relevant_date is None or age is None:

@@ -17,6 +17,7 @@ from fractions import Fraction
 from safeguard.calendar.durations import Duration
 from safeguard.guidelines._reader import Reader, join, show
 from safeguard.guidelines.errors import Problems
+from safeguard.guidelines.offences import normalise_offence_code
 from safeguard.guidelines.rules import PleaStage
 from safeguard.guidelines.sentences import CommunityLevel, Sentence, SentenceKind
 
@@ -236,7 +237,7 @@ def request_from_dict(data: object) -> SentencingRequest | Problems:
     if mapping is None:
         return Problems(tuple(reader.problems))
     reader.keys(mapping, "", allowed=REQUEST_FIELDS, required=REQUIRED_FIELDS)
-    offence = reader.text(mapping, "offence", "", max_length=100)
+    offence = reader.text(mapping, "offence", "", max_length=100, normalise=normalise_offence_code)
     offence_date = reader.iso_date(mapping, "offence_date", "")
     sentencing_date = reader.iso_date(mapping, "sentencing_date", "")
     conviction_date = reader.iso_date(mapping, "conviction_date", "")

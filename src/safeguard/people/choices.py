@@ -1,38 +1,35 @@
-"""Offence catalogue and disposals for conviction records.
+"""Offences and disposals for conviction records.
 
-Offences are named by their legal title and statutory reference only.
+The offences are the one offence catalogue's (`safeguard.guidelines.offences`, from the guideline data
+file `offences.toml`; ADR 0022), named by title and statute, plus "Other offence" for a conviction the
+catalogue does not name. A conviction stores the catalogue id (`soa2003-s9`).
 """
 
 from django.db import models
 
+from safeguard.guidelines.offences import canonical_offence_id, offence_catalogue, offence_label
 
-class Offence(models.TextChoices):
-    SOA03_S9 = "SOA2003-s9", "Sexual activity with a child (Sexual Offences Act 2003 s.9)"
-    SOA03_S10 = (
-        "SOA2003-s10",
-        "Causing or inciting a child to engage in sexual activity (Sexual Offences Act 2003 s.10)",
-    )
-    SOA03_S11 = (
-        "SOA2003-s11",
-        "Engaging in sexual activity in the presence of a child (Sexual Offences Act 2003 s.11)",
-    )
-    SOA03_S14 = (
-        "SOA2003-s14",
-        "Arranging or facilitating commission of a child sex offence (Sexual Offences Act 2003 s.14)",
-    )
-    SOA03_S15 = (
-        "SOA2003-s15",
-        "Meeting a child following sexual grooming etc. (Sexual Offences Act 2003 s.15)",
-    )
-    PCA78_S1 = (
-        "PCA1978-s1",
-        "Making an indecent photograph of a child (Protection of Children Act 1978 s.1)",
-    )
-    CJA88_S160 = (
-        "CJA1988-s160",
-        "Possession of an indecent photograph of a child (Criminal Justice Act 1988 s.160)",
-    )
-    OTHER = "OTHER", "Other offence"
+# A conviction for an offence the catalogue does not name. It stays a choice of conviction records
+# only: it has no statute, so it does not belong in a legal catalogue whose every entry the sentencing
+# engine and the notification rules would otherwise offer as an offence they know.
+OTHER_OFFENCE = "other"
+OTHER_OFFENCE_LABEL = "Other offence"
+
+
+def offence_choices() -> list[tuple[str, str]]:
+    """Every offence of the catalogue as (id, "Title (Statute)") in the data file's order, then other.
+
+    The model field takes this function itself, so migrations name it rather than copy the list: adding
+    an offence to `offences.toml` needs no migration."""
+    return [(o.id, offence_label(o)) for o in offence_catalogue().values()] + [
+        (OTHER_OFFENCE, OTHER_OFFENCE_LABEL)
+    ]
+
+
+def offence_id(code: object) -> str:
+    """A conviction's offence code in either spelling (`SOA2003-s9`, `soa2003-s9`, `OTHER`, any case)
+    as stored; raises `UnknownOffence` (a ValueError) naming the allowed ids."""
+    return canonical_offence_id(code, also=(OTHER_OFFENCE,))
 
 
 class Disposal(models.TextChoices):

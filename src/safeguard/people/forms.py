@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from safeguard.core.forms import DateInputField
-from safeguard.people.choices import Disposal, Offence
+from safeguard.core.forms import DateInputField, OffenceField
+from safeguard.people.choices import Disposal, offence_choices
 from safeguard.people.models import Person
 from safeguard.people.validators import normalise_pnc, validate_postcode
 
@@ -42,7 +42,14 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class ConvictionForm(forms.Form):
-    offence_code = forms.ChoiceField(label="Offence", choices=Offence.choices)
+    offence_code = OffenceField(
+        label="Offence",
+        choices=offence_choices,
+        error_messages={
+            "required": "Choose the offence",
+            "invalid_choice": "Choose one of the offences in the list, or Other offence",
+        },
+    )
     offence_date = _date_field("Offence date")
     conviction_date = _date_field("Conviction date")
     court = forms.CharField(max_length=200, error_messages={"required": "Enter the court"})

@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from safeguard.accounts.choices import SharingBasis
 from safeguard.accounts.models import Agency
 from safeguard.core.fields import EncryptedTextField
-from safeguard.people.choices import Disposal, Offence, Sex
+from safeguard.people.choices import Disposal, Sex, offence_choices
 from safeguard.people.validators import validate_pnc, validate_postcode
 
 
@@ -128,7 +128,8 @@ class Address(models.Model):
 
 class Conviction(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="convictions")
-    offence_code = models.CharField(max_length=20, choices=Offence.choices)
+    # The offence catalogue's id (`soa2003-s9`) or `other` (people.choices, ADR 0022).
+    offence_code = models.CharField(max_length=20, choices=offence_choices)
     offence_date = models.DateField()
     conviction_date = models.DateField()
     court = models.CharField(max_length=200)

@@ -6,11 +6,14 @@ import secrets
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from safeguard.accounts.choices import SharingBasis
 from safeguard.audit.services import record_event
+from safeguard.guidelines.offences import UnknownOffence
+from safeguard.people.choices import offence_id
 from safeguard.people.models import Address, Conviction, Person, PersonAgencyLink, PersonNote
 from safeguard.policy import Actor
 
@@ -58,7 +61,13 @@ def person_update(*, actor: Actor, person: Person, data: dict[str, Any], justifi
 
 @transaction.atomic
 def conviction_add(*, actor: Actor, person: Person, data: dict[str, Any], justification: str = "") -> Conviction:
+    """Add a conviction; its offence code in either spelling (`SOA2003-s9`, `soa2003-s9`) is stored as
+    the catalogue id, and an unknown code is refused naming the allowed ids."""
     conviction = Conviction(person=person, **data)
+    try:
+        conviction.offence_code = offence_id(conviction.offence_code)
+    except UnknownOffence as unknown:
+        raise ValidationError({"offence_code": [str(unknown)]}) from None
     conviction.full_clean()
     conviction.save()
     record_event(
