@@ -1,4 +1,4 @@
-"""Conviction records use the one offence catalogue (ADR 0022): their choices are its ids, codes in the
+"""Conviction records use the one offence catalogue (ADR 0023): their choices are its ids, codes in the
 old spelling are accepted and stored as ids, the migration converts stored codes both ways, and the API
 answers with ids while pages show each offence in words."""
 

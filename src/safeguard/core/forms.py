@@ -152,7 +152,7 @@ def date_parts(field: forms.BoundField) -> list[dict[str, Any]]:
 
 
 class OffenceField(forms.ChoiceField):
-    """An offence of the one catalogue (ADR 0022). A code sent in the spelling used before there was one
+    """An offence of the one catalogue (ADR 0023). A code sent in the spelling used before there was one
     catalogue (`SOA2003-s9`), or in any case, is taken as the catalogue id (`soa2003-s9`)."""
 
     def to_python(self, value: Any) -> str:

@@ -1,7 +1,7 @@
 """The one offence catalogue: the offences of `data/offences.toml`, each named by its lower-case id.
 
 Every part of the platform that names an offence uses these ids: the sentencing engine, conviction
-records (`safeguard.people`), the API and the command line (ADR 0022). An offence is added in the data
+records (`safeguard.people`), the API and the command line (ADR 0023). An offence is added in the data
 file and nowhere else. Codes are accepted as written before there was one catalogue (`SOA2003-s9`)
 or as the id (`soa2003-s9`), in any case: `normalise_offence_code` is the one place that turns either
 spelling into the id, and `canonical_offence_id` also refuses a code the catalogue does not hold.

@@ -43,7 +43,7 @@ class PersonPage(Schema):
 class ConvictionOut(Schema):
     offence_code: str = Field(
         description="The offence catalogue's id, as the sentencing API takes it (`soa2003-s9`), or `other`. "
-        "Before ADR 0022 this was written `SOA2003-s9`; a code in that spelling is still accepted wherever "
+        "Before December 2026 this was written `SOA2003-s9`; a code in that spelling is still accepted wherever "
         "one is sent."
     )
     offence_date: date

@@ -1,7 +1,7 @@
 """Offences and disposals for conviction records.
 
 The offences are the one offence catalogue's (`safeguard.guidelines.offences`, from the guideline data
-file `offences.toml`; ADR 0022), named by title and statute, plus "Other offence" for a conviction the
+file `offences.toml`; ADR 0023), named by title and statute, plus "Other offence" for a conviction the
 catalogue does not name. A conviction stores the catalogue id (`soa2003-s9`).
 """
 

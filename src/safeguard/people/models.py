@@ -128,7 +128,7 @@ class Address(models.Model):
 
 class Conviction(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="convictions")
-    # The offence catalogue's id (`soa2003-s9`) or `other` (people.choices, ADR 0022).
+    # The offence catalogue's id (`soa2003-s9`) or `other` (people.choices, ADR 0023).
     offence_code = models.CharField(max_length=20, choices=offence_choices)
     offence_date = models.DateField()
     conviction_date = models.DateField()

@@ -1,4 +1,4 @@
-"""The one offence catalogue (ADR 0022): ids, either spelling accepted, unknown codes refused by name."""
+"""The one offence catalogue (ADR 0023): ids, either spelling accepted, unknown codes refused by name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Conviction offence codes become the one offence catalogue's ids (ADR 0022): `SOA2003-s9` is stored
+"""Conviction offence codes become the one offence catalogue's ids (ADR 0023): `SOA2003-s9` is stored
 as `soa2003-s9`, `OTHER` as `other`. The choices are now a function of the catalogue
 (`people.choices.offence_choices`), so a new offence needs no migration.
 
