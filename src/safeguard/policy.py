@@ -86,6 +86,9 @@ class Actor:
     membership: Membership
     endpoint: str = ""
     justifications: dict[str, str] = field(default_factory=dict)
+    # What one request has already worked out for this actor (an actor lives for one request): e.g. a
+    # due-item provider's answer that two dashboard panels both show. Never compared or printed.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def agency(self) -> Agency:

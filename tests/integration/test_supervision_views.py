@@ -272,6 +272,18 @@ def test_the_panel_shows_the_officers_overdue_work(client, world):
     assert 'data-testid="supervision-panel"' in body and "2 cases with something overdue" in body
 
 
+def test_the_dashboard_asks_the_supervision_provider_once_for_both_panels(client, world):
+    """"Needs attention" and "Your supervision work due" show the same provider's items: one request
+    asks it once (one read, one `supervision.due.list` event), and both panels show its items."""
+    make_cases(world, 2)
+    sign_in(client, world.users["prob_prac"])
+    before = AuditEvent.objects.filter(action="supervision.due.list").count()
+    body = text_of(client.get(reverse("core:dashboard")))
+    assert AuditEvent.objects.filter(action="supervision.due.list").count() == before + 1
+    assert 'data-testid="supervision-panel"' in body and "2 cases with something overdue" in body
+    assert "Supervision in the community" in body  # the attention panel asked it too
+
+
 def test_the_panel_is_hidden_for_roles_without_supervision(client, world):
     sign_in(client, world.users["treat_prac"])
     assert 'data-testid="supervision-panel"' not in text_of(client.get(reverse("core:dashboard")))

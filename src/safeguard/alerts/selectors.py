@@ -89,7 +89,8 @@ def attention(*, actor: Actor, today: date) -> Attention | None:
     """The most urgent unacknowledged items; None when no provider asks anything of this role."""
     if not providers_for(actor):
         return None
-    report = current(actor=actor, today=today, limit=PANEL_FETCH)
+    # `once`: the dashboard only reads, and an app's own panel may show the same provider's items.
+    report = collect(DueQuery(actor=actor, today=today, limit=PANEL_FETCH), once=True)
     rows = _own_rows(actor, report.items, today)
     waiting = [row for row in rows if row.acknowledged_at is None]
     shown = waiting[:PANEL_SHOWN]

@@ -141,7 +141,23 @@ class DueReport:
     asked: list[DueProvider] = field(default_factory=list)
 
 
-def collect(query: DueQuery, *, kinds: frozenset[str] | None = None) -> DueReport:
+def provide_once(provide: Callable[[DueQuery], list[DueItem]], query: DueQuery) -> list[DueItem]:
+    """A provider's items for this query, asked at most once for this actor: a later, smaller ask of the
+    same provider (same day, team and owner) is the front of the earlier answer, since every provider
+    returns its most urgent items first, at most `limit` of them. For pages that only read (the dashboard,
+    where the attention list and an app's own panel both show a provider's items): after a write in the
+    same request, ask the provider itself."""
+    memo: dict[tuple[object, ...], tuple[int, list[DueItem]]] = query.actor.memo.setdefault("core.due", {})
+    key = (provide, query.today, query.team, query.owner_id)
+    held = memo.get(key)
+    if held is not None and held[0] >= query.limit:
+        return held[1][: query.limit]
+    found = provide(query)
+    memo[key] = (query.limit, found)
+    return found
+
+
+def collect(query: DueQuery, *, kinds: frozenset[str] | None = None, once: bool = False) -> DueReport:
     """Every allowed provider's items for this query, most urgent first (earliest due date), at most
     `limit`, one item per key. Each provider is asked for one more than the limit, so that `more`
     says whether anything was left out. A provider that raises is logged and named in `failed`: one
@@ -157,7 +173,7 @@ def collect(query: DueQuery, *, kinds: frozenset[str] | None = None) -> DueRepor
             # Inside a caller's transaction, a savepoint keeps a provider's database error from
             # breaking the rest of the request (PostgreSQL refuses every query after one).
             with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                found = provider.provide(wider)
+                found = provide_once(provider.provide, wider) if once else provider.provide(wider)
         except Exception:
             logger.exception("due-item provider %s failed", provider.kind)
             failed.append(provider.label)

@@ -64,14 +64,14 @@ PANEL_ITEMS = 8
 def caseload_panel(actor: Actor) -> dict[str, Any] | None:
     """The dashboard panel: the actor's own supervision work due (a supervisor: the team's), most urgent
     first. Hidden for roles without supervision; bounded queries through the due-item provider."""
-    from safeguard.core.due import DueQuery
+    from safeguard.core.due import DueQuery, provide_once
     from safeguard.supervision import selectors
 
     if not policy.allows(actor, A.VIEW):
         return None
     today = timezone.localdate()
     team = policy.allows(actor, A.TEAM_VIEW)
-    items = selectors.due_items(DueQuery(actor=actor, today=today, limit=PANEL_ITEMS, team=team))
+    items = provide_once(selectors.due_items, DueQuery(actor=actor, today=today, limit=PANEL_ITEMS, team=team))
     overdue, capped = selectors.overdue_case_count(actor, today, team=team)
     return {
         "supervision_items": [{"item": i, "status": i.status(today)} for i in items],
