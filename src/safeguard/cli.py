@@ -238,14 +238,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the web application with gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    # One process per core, two threads each: the fastest threaded setting measured on two cores
-    # (docs/performance.md). More processes than cores only queue for the CPU and lengthen the tail.
+    # One sync process per core (docs/performance.md, ADR 0024): each request is taken by whichever process
+    # is free, so ten connections use both cores. A gthread process keeps the keep-alive connections it
+    # accepted, and often all ten landed on one process (one core). Production runs behind a TLS proxy that
+    # buffers slow clients (settings: SECURE_PROXY_SSL_HEADER); more processes than cores only queue.
     serve.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="processes (default: one per core)")
-    serve.add_argument("--threads", type=int, default=2, help="threads per process (gthread)")
+    serve.add_argument("--threads", type=int, default=2, help="threads per process (gthread only)")
     serve.add_argument(
-        "--worker-class", choices=["gthread", "sync"], default="gthread",
-        help="gthread (default) keeps connections alive and tolerates slow clients; sync serves one request "
-        "per process at a time, the shortest API tail, but only behind a buffering proxy",
+        "--worker-class", choices=["gthread", "sync"], default="sync",
+        help="sync (default) serves one request per process at a time, taken by whichever process is free: "
+        "both cores busy and the shortest tail, behind a buffering proxy; gthread keeps connections alive "
+        "and tolerates slow clients without one",
     )
     serve.add_argument("--access-log", action="store_true")
     serve.set_defaults(func=cmd_serve)

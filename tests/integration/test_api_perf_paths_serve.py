@@ -28,11 +28,12 @@ def option(argv: list[str], name: str) -> str | None:
     return argv[argv.index(name) + 1] if name in argv else None
 
 
-def test_defaults_are_one_threaded_process_per_core(gunicorn_argv):
+def test_defaults_are_one_sync_process_per_core(gunicorn_argv):
     argv = gunicorn_argv()
-    assert option(argv, "--worker-class") == "gthread"
+    assert option(argv, "--worker-class") == "sync"
     assert option(argv, "--workers") == str(os.cpu_count() or 2)
-    assert option(argv, "--threads") == "2"
+    assert option(argv, "--threads") == "1"
+    assert option(gunicorn_argv("--worker-class", "gthread"), "--threads") == "2"
     # No access log unless asked: gunicorn then does not format a line per request.
     assert "--access-logfile" not in argv
     assert option(gunicorn_argv("--access-log"), "--access-logfile") == "-"
