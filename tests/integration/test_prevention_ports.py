@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from safeguard.prevention import ports
+from safeguard.prevention import ports, statistics
 from safeguard.prevention.models import ContactRecord
 from safeguard.prevention.statistics import week_start
 
@@ -51,6 +51,26 @@ def test_no_hidden_figure_can_be_worked_out_from_the_total_and_the_other_breakdo
         assert len(hidden) != 1, breakdown  # a single hidden figure would be contacts - shown
         assert latest.contacts is None or len(hidden) == 0 or latest.contacts - shown > 0
     assert latest.by_channel["email"] is None and latest.by_channel["phone"] == 20
+
+
+@pytest.mark.parametrize(
+    ("referred", "offered", "taken_up", "published"),
+    [
+        (25, 12, 5, (25, 12, None)),  # 5 is hidden; 25 - 12 = 13 discloses no one
+        (15, 14, 0, (15, None, 0)),  # 15 - 14 would say one person was referred and not offered
+        (30, 30, 22, (30, 30, None)),  # 30 - 22: eight offered and not taken up
+        (40, 30, 20, (40, 30, 20)),
+        (20, 12, 11, (20, None, None)),  # 20 - 12 = 8, then 20 - 11 = 9
+    ],
+)
+def test_referrals_offers_and_take_up_hide_small_differences_too(world, monkeypatch, referred, offered, taken_up,
+                                                                  published):
+    this_week = week_start(timezone.localdate())
+    figures = statistics.ServiceStatistics(first_week=this_week, last_week=this_week, weeks=[statistics.WeekFigures(
+        week=this_week, referrals=referred, offered=offered, accepted=taken_up)])  # fmt: skip
+    monkeypatch.setattr(ports.statistics, "service_statistics", lambda **_: figures)
+    [week] = ports.weekly_aggregates(actor=world.actor("analyst"), first_week=this_week, last_week=this_week)
+    assert (week.referrals, week.appointments_offered, week.appointments_taken_up) == published
 
 
 def test_at_most_two_years_at_once(world):

@@ -14,9 +14,10 @@ out by subtraction. So each breakdown is protected as a series WITH its total
 known exactly), and the total is published (`contacts`) only when both protections show it. Figures
 are not rounded, so the total either breakdown shows is the exact total the other's protection already
 assumed known: putting the two side by side tells an outsider nothing the audit of each did not
-allow for. A median of fewer than 10 replies is hidden too. Referrals, offers and take-up are single
-counts per week (hidden from 1 to 9); they are nested (taken up ≤ offered ≤ referrals), not parts of a
-published total.
+allow for. A median of fewer than 10 replies is hidden too. Referrals, offers and take-up are counts
+per week that nest (taken up ≤ offered ≤ referrals, all by the week of the referral), so the difference
+of two shown ones is a count as well ("referred but not offered"): `protect_nested` hides 1 to 9 and
+then, while two shown ones differ by 1 to 9, the inner one.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from safeguard.policy import Action, Actor
 from safeguard.prevention import statistics
 from safeguard.prevention.auditing import audit
 from safeguard.prevention.policies import PreventionAction
-from safeguard.stats.disclosure import Rules, protect_counts
+from safeguard.stats.disclosure import Rules, protect_counts, protect_nested
 
 RULES = Rules(threshold=10, round_to=0)
 THRESHOLD = RULES.threshold
@@ -66,15 +67,16 @@ def weekly_aggregates(*, actor: Actor, first_week: date, last_week: date) -> lis
     for w in figures.weeks:
         channels, concerns = protect_counts(w.by_channel, RULES), protect_counts(w.by_concern, RULES)
         total_shown = not (channels.total.hidden or concerns.total.hidden)
+        referrals, offered, taken_up = protect_nested([w.referrals, w.offered, w.accepted], RULES)
         result.append(WeeklyAggregate(
             week=w.week,
             contacts=channels.total.value if total_shown else None,
             by_channel=channels.as_dict(),
             by_concern=concerns.as_dict(),
             median_hours_to_first_reply=w.median_hours_to_first_reply if w.answered >= THRESHOLD else None,
-            referrals=suppress(w.referrals),
-            appointments_offered=suppress(w.offered),
-            appointments_taken_up=suppress(w.accepted),
+            referrals=referrals,
+            appointments_offered=offered,
+            appointments_taken_up=taken_up,
         ))
     audit(action="prevention.statistics.aggregate", actor=actor, object_type="prevention.Conversation",
           details={"first_week": first_week.isoformat(), "last_week": last_week.isoformat(), "suppressed_under": THRESHOLD})

@@ -25,6 +25,7 @@ itself disclosive. Pure Python; no Django.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -267,3 +268,30 @@ def protect_counts(counts: Mapping[str, int], rules: Rules | None = None) -> Pro
     labels = list(counts)
     table = protect_table([[counts[k] for k in labels]], row_labels=["all"], column_labels=labels, rules=rules)
     return ProtectedSeries(labels=tuple(labels), figures=table.cells[0], total=table.row_totals[0], rules=rules)
+
+
+def protect_nested(counts: Sequence[int], rules: Rules | None = None) -> list[int | None]:
+    """Counts that nest, largest first (referred ≥ offered ≥ taken up), each published on its own: the
+    difference of two shown counts is a count too (referred but not offered), so it must not be one
+    from 1 to threshold − 1 either. Primary suppression first; then, while two shown counts differ by a
+    small amount, the smaller (inner) of the two is hidden as well. No rounding (nested counts are
+    published exactly or not at all). A hidden count then lies between shown neighbours at least a
+    threshold apart, or equals one of them exactly (a difference of 0, which discloses no one)."""
+    rules = rules or Rules()
+    if any(b > a for a, b in itertools.pairwise(counts)) or any(c < 0 for c in counts):
+        raise ValueError("nested counts must not be negative and must not grow from one to the next")
+    shown: list[int | None] = [None if _is_primary(c, rules) else c for c in counts]
+    changed = True
+    while changed:
+        changed = False
+        visible = [i for i, v in enumerate(shown) if v is not None]
+        for n, i in enumerate(visible):
+            for j in visible[n + 1 :]:
+                a, b = shown[i], shown[j]
+                if a is not None and b is not None and 0 < a - b < rules.threshold:
+                    shown[j] = None  # the inner count: the outer one is the better-known figure
+                    changed = True
+                    break
+            if changed:
+                break
+    return shown

@@ -20,6 +20,7 @@ from safeguard.stats.disclosure import (
     Rules,
     hidden_grid,
     protect_counts,
+    protect_nested,
     protect_table,
     round_to,
 )
@@ -174,3 +175,37 @@ def test_bad_counts_are_refused(bad):
 )
 def test_no_hidden_count_can_be_worked_out_from_the_published_table(counts, rounding):
     assert_nothing_recoverable(counts, Rules(round_to=rounding))
+
+
+# --- nested counts (referred ≥ offered ≥ taken up) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("counts", "shown"),
+    [
+        ((25, 12, 5), [25, 12, None]),
+        ((15, 14, 0), [15, None, 0]),
+        ((15, 15, 14), [15, 15, None]),
+        ((9, 0, 0), [None, 0, 0]),
+        ((40, 31, 22), [40, None, 22]),  # 40 - 31 = 9
+        ((40, 30, 20), [40, 30, 20]),
+        ((0, 0, 0), [0, 0, 0]),
+    ],
+)
+def test_nested_counts_hide_small_counts_and_small_differences(counts, shown):
+    assert protect_nested(counts) == shown
+
+
+@given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=5))
+def test_no_two_shown_nested_counts_differ_by_a_small_amount(values):
+    counts = sorted(values, reverse=True)
+    published = protect_nested(counts)
+    shown = [v for v in published if v is not None]
+    assert all(v == c for v, c in zip(published, counts, strict=True) if v is not None)
+    assert not any(0 < v < 10 for v in shown)
+    assert not any(0 < a - b < 10 for i, a in enumerate(shown) for b in shown[i + 1 :])
+
+
+def test_nested_counts_must_nest():
+    with pytest.raises(ValueError, match="nested"):
+        protect_nested([3, 5])
