@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from safeguard.prevention.models import CentreReferral
 from safeguard.programmes.models import GroupMember
 from safeguard.programmes.scheduling import Slot
 from tests import prevention_fixtures as fx
@@ -117,6 +118,9 @@ def test_staff_pages_waiting_list_and_the_disclosure_procedure(live_server, e2e_
     pw = pwm.build(e2e_world)
     course = pwm.group(pw, start=pwm.past_start(1), programme="prevention-course",
                        partner=e2e_world.agencies["other_prevention"], slots=(Slot(2, time(18, 30)),), max_size=4)
+    expect(centre.get_by_test_id("attendance-not-yet")).to_be_visible()  # no attendance before the day
+    CentreReferral.objects.filter(pk=referral.pk).update(appointment_at=timezone.now() - timedelta(hours=1))
+    centre.reload()
     centre.get_by_role("button", name="The person attended").click()
     expect(centre.get_by_test_id("referral-summary")).to_contain_text("Attended")
     centre.get_by_role("button", name="Enrol on the prevention course").click()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from safeguard.core.due import DueQuery, due_items
 from safeguard.prevention import selectors, services
-from safeguard.prevention.models import ContactRecord, Conversation, InternalNote
+from safeguard.prevention.models import CentreReferral, ContactRecord, Conversation, InternalNote
 from tests import prevention_fixtures as fx
 from tests.conftest import sign_in
 from tests.form_data import date_input
@@ -170,6 +170,18 @@ def test_a_centre_offers_an_appointment_and_records_attendance(world):
     assert offered.status_code == 302
     referral.refresh_from_db()
     assert referral.state == "offered" and timezone.localtime(referral.appointment_at).date() == when
+    # Attendance is a fact about a past appointment: before it, the page offers no buttons and a
+    # forged step is refused, naming the day from which it can be recorded.
+    waiting = other.get(reverse("prevention:referral", kwargs={"pk": referral.pk})).content.decode()
+    assert 'data-testid="attendance-not-yet"' in waiting and "The person attended" not in waiting
+    early = other.post(reverse("prevention:referral", kwargs={"pk": referral.pk}), {"step": "attended"})
+    assert early.status_code == 400
+    assert f"once the appointment has taken place, on or after {when.day} {when:%B %Y} at 10:00" in early.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == "offered"
+    CentreReferral.objects.filter(pk=referral.pk).update(appointment_at=timezone.now() - timedelta(hours=1))
+    held = other.get(reverse("prevention:referral", kwargs={"pk": referral.pk})).content.decode()
+    assert "The person attended" in held and "attendance-not-yet" not in held
     other.post(reverse("prevention:referral", kwargs={"pk": referral.pk}), {"step": "attended"})
     referral.refresh_from_db()
     assert referral.state == "attended"

@@ -25,6 +25,7 @@ from safeguard.accounts.models import Agency, Membership, User
 from safeguard.audit.models import Outcome as AuditOutcome
 from safeguard.calendar.bank_holidays import Region
 from safeguard.calendar.working_days import add_working_days
+from safeguard.core.wording import date_words
 from safeguard.policy import Actor
 from safeguard.prevention import codes, ratelimit, triage
 from safeguard.prevention.auditing import CONVERSATION, audit
@@ -465,6 +466,12 @@ def referral_create(*, actor: Actor, conversation: Conversation, centre_id: Any,
     return referral
 
 
+def _moment_words(moment: datetime) -> str:
+    """"3 June 2026 at 14:30", in the service's time zone."""
+    local = timezone.localtime(moment)
+    return f"{date_words(local.date())} at {local:%H:%M}"
+
+
 @transaction.atomic
 def referral_step(*, actor: Actor, referral: CentreReferral, step: str, now: datetime,
                   appointment_at: datetime | None = None, mode: str = "") -> CentreReferral:
@@ -474,6 +481,10 @@ def referral_step(*, actor: Actor, referral: CentreReferral, step: str, now: dat
     _require(actor, PreventionAction.REFERRAL_MANAGE, referral)
     locked = CentreReferral.objects.select_for_update().get(pk=referral.pk)
     target = _step(locked, step)
+    if step in ("attended", "missed") and locked.appointment_at is not None and locked.appointment_at > now:
+        raise ValidationError({"step": [ValidationError(
+            "Attendance can be recorded once the appointment has taken place, on or after %(when)s",
+            code="not_yet", params={"when": _moment_words(locked.appointment_at)})]})
     if step == "offer":
         errors = {}
         if appointment_at is None:

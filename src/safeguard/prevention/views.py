@@ -296,6 +296,7 @@ def referral(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "prevention/referral.html", {
         "referral": found, "manages": manages, "offer_form": offer_form, "open_states": list(REFERRAL_OPEN),
         "waited": found.state == ReferralState.WAITING, "problem": problem, **_course(actor, found, manages),
+        "appointment_passed": found.appointment_at is not None and found.appointment_at <= timezone.now(),
     }, status=400 if failed else 200)
 
 
