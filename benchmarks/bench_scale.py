@@ -62,6 +62,7 @@ PATHS = {
     "person": "a person's page",
     "audit": "audit log filtered by record id",
 }
+ONLY: set[str] = set()  # --paths: measure these alone (default: every path)
 
 
 def family_name(i: int) -> str:
@@ -183,7 +184,7 @@ def paths(world: World, size: int) -> dict[str, tuple[str, str]]:
     cursor_after = getattr(selectors, "cursor_after", None)
     if cursor_after is not None:  # the keyset cursor of the person in the middle of the list
         found["api_cursor"] = ("token", f"/api/v1/persons?cursor={cursor_after(person)}")
-    return found
+    return {name: path for name, path in found.items() if not ONLY or name in ONLY}
 
 
 def measure_in_process(world: World, size: int, seconds: float) -> dict[str, dict[str, float]]:
@@ -369,8 +370,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="per path and per client count")
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",") if x], default=[1, 10],
                         help="connections against a real server, comma-separated ('' to skip; default 1,10)")  # fmt: skip
+    parser.add_argument("--paths", type=lambda s: [x for x in s.split(",") if x], default=[],
+                        help="comma-separated path names to measure alone, of: " + ", ".join(PATHS))  # fmt: skip
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    unknown = set(args.paths) - set(PATHS)
+    if unknown:
+        parser.error(f"--paths: unknown {', '.join(sorted(unknown))}; choose from {', '.join(PATHS)}")
+    ONLY.update(args.paths)
     if args.child:
         return child(args)
     status = 0
@@ -384,7 +391,8 @@ def main() -> int:
                 status = 2
                 continue
             command = [sys.executable, __file__, "--child", "--sizes", ",".join(map(str, args.sizes)),
-                       "--seconds", str(args.seconds), "--clients", ",".join(map(str, args.clients))]  # fmt: skip
+                       "--seconds", str(args.seconds), "--clients", ",".join(map(str, args.clients)),
+                       "--paths", ",".join(args.paths)]  # fmt: skip
             status = subprocess.call(command, env=env) or status
     return status
 

@@ -18,7 +18,7 @@ from safeguard.accounts.models import Membership, User
 from safeguard.alerts.models import Acknowledgement, key_digest
 from safeguard.alerts.policies import AlertsAction
 from safeguard.audit.services import record_event
-from safeguard.core.due import DueItem, DueQuery, DueReport, collect, describe_due, providers_for
+from safeguard.core.due import DueItem, DueQuery, DueReport, checked_at, collect, describe_due, providers_for
 from safeguard.policy import Actor
 
 DUE_ITEM = "alerts.DueItem"
@@ -83,6 +83,8 @@ class Attention:
     failed: list[str]
     checked: list[str]
     team: bool
+    # When the oldest answer shown was worked out (a dashboard may show one kept for a few seconds).
+    checked_at: datetime | None = None
 
 
 def attention(*, actor: Actor, today: date) -> Attention | None:
@@ -104,6 +106,7 @@ def attention(*, actor: Actor, today: date) -> Attention | None:
         failed=report.failed,
         checked=[p.label for p in report.asked],
         team=policy.allows(actor, AlertsAction.TEAM_VIEW),
+        checked_at=checked_at(actor),
     )
 
 

@@ -19,7 +19,9 @@ is never lost, and a request never fails, because of a name.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -165,6 +167,41 @@ def _append(partition: str, rows: Sequence[dict[str, Any]]) -> list[AuditEvent]:
     return events
 
 
+@dataclass(frozen=True)
+class CapturedWrite:
+    """What one audited write said (not who or when): `replay` writes it again for another request. The
+    entries are (object_type, object_id, outcome, justification, details)."""
+
+    action: str
+    kind: str
+    partition: str | None
+    entries: tuple[tuple[str, str, str, str, dict[str, Any]], ...]
+
+
+_capture: ContextVar[list[CapturedWrite] | None] = ContextVar("safeguard_audit_capture", default=None)
+
+
+@contextmanager
+def captured_writes() -> Iterator[list[CapturedWrite]]:
+    """Every audit write made inside the block, also kept in the list it yields: a read whose answer is
+    kept for a while (core.due) records the same events each time the kept answer is shown again."""
+    found: list[CapturedWrite] = []
+    token = _capture.set(found)
+    try:
+        yield found
+    finally:
+        _capture.reset(token)
+
+
+@transaction.atomic
+def replay(writes: Sequence[CapturedWrite], *, actor: Actor) -> None:
+    """Write captured events again, now and by this actor (a kept answer shown again is read again)."""
+    for write in writes:
+        entries = [AuditEntry(None, t, i, details, justification, outcome)
+                   for t, i, outcome, justification, details in write.entries]  # fmt: skip
+        _write(write.action, entries, _who(actor, None, "", ""), write.kind, write.partition)
+
+
 def _write(
     action: str, items: Sequence[AuditEntry], who: dict[str, Any], kind: str, partition: str | None
 ) -> list[AuditEvent]:
@@ -186,6 +223,11 @@ def _write(
                 "kind": kind,
             }
         )
+    captured = _capture.get()
+    if captured is not None:
+        captured.append(CapturedWrite(action, kind, partition, tuple(
+            (row["object_type"], row["object_id"], row["outcome"], row["justification"], row["details"]) for row in rows
+        )))  # fmt: skip
     return _append(_partition(partition, action, {row["object_type"] for row in rows}), rows)
 
 

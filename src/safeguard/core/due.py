@@ -12,15 +12,21 @@ view (`safeguard.alerts`) all read through `collect()`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import timezone
 
+from safeguard.audit.services import CapturedWrite, captured_writes, replay
 from safeguard.core.wording import date_words
 
 if TYPE_CHECKING:
@@ -141,19 +147,81 @@ class DueReport:
     asked: list[DueProvider] = field(default_factory=list)
 
 
+# While a signed-in page is drawn: a stamp of the user's own writes (core.middleware.DueStampMiddleware).
+# Unset everywhere else (jobs, token API calls, code that asks a provider directly): no kept answers.
+_page_stamp: ContextVar[str | None] = ContextVar("safeguard_due_page_stamp", default=None)
+
+
+@contextmanager
+def kept_answers(stamp: str) -> Iterator[None]:
+    """Inside the block, `provide_once` may show an answer worked out by an earlier page of the same
+    user in the same membership, for up to settings.DUE_KEPT_SECONDS, as long as the user has written
+    nothing since (`stamp` changes with each of their writes)."""
+    token = _page_stamp.set(stamp)
+    try:
+        yield
+    finally:
+        _page_stamp.reset(token)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    limit: int
+    items: list[DueItem]
+    audit: list[CapturedWrite]
+    at: datetime
+
+
+def _kept_key(provide: Callable[[DueQuery], list[DueItem]], query: DueQuery, stamp: str) -> str:
+    actor = query.actor
+    name = getattr(provide, "__qualname__", type(provide).__qualname__)  # a function, or a callable object
+    parts = (f"{provide.__module__}.{name}", actor.membership.pk, actor.user.pk,
+             query.today.isoformat(), query.team, query.owner_id, stamp)  # fmt: skip
+    return "core.due:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _asked(provide: Callable[[DueQuery], list[DueItem]], query: DueQuery) -> tuple[list[DueItem], datetime]:
+    """The provider's answer and when it was worked out: kept for a short while on signed-in pages
+    (the cost of a dashboard is the providers' query building, not the data), with the audit events
+    the provider wrote, which are written again whenever the kept answer is shown."""
+    seconds, stamp = settings.DUE_KEPT_SECONDS, _page_stamp.get()
+    if not seconds or stamp is None:
+        return provide(query), timezone.now()
+    key = _kept_key(provide, query, stamp)
+    kept = cache.get(key)
+    if isinstance(kept, _Kept) and kept.limit >= query.limit:
+        replay(kept.audit, actor=query.actor)
+        return kept.items[: query.limit], kept.at
+    with captured_writes() as audit:
+        found = provide(query)
+    now = timezone.now()
+    cache.set(key, _Kept(query.limit, found, audit, now), seconds)
+    return found, now
+
+
+def checked_at(actor: Actor) -> datetime | None:
+    """When the oldest due-item answer shown to this actor in this request was worked out."""
+    found: datetime | None = actor.memo.get("core.due.checked_at")
+    return found
+
+
 def provide_once(provide: Callable[[DueQuery], list[DueItem]], query: DueQuery) -> list[DueItem]:
     """A provider's items for this query, asked at most once for this actor: a later, smaller ask of the
     same provider (same day, team and owner) is the front of the earlier answer, since every provider
     returns its most urgent items first, at most `limit` of them. For pages that only read (the dashboard,
     where the attention list and an app's own panel both show a provider's items): after a write in the
-    same request, ask the provider itself."""
+    same request, ask the provider itself. On a signed-in page the answer may also be one kept from the
+    user's previous page (`kept_answers`): at most DUE_KEPT_SECONDS old, and never older than their own
+    last write; `checked_at` tells the page when it was worked out."""
     memo: dict[tuple[object, ...], tuple[int, list[DueItem]]] = query.actor.memo.setdefault("core.due", {})
     key = (provide, query.today, query.team, query.owner_id)
     held = memo.get(key)
     if held is not None and held[0] >= query.limit:
         return held[1][: query.limit]
-    found = provide(query)
+    found, at = _asked(provide, query)
     memo[key] = (query.limit, found)
+    oldest = query.actor.memo.get("core.due.checked_at")
+    query.actor.memo["core.due.checked_at"] = at if oldest is None else min(oldest, at)
     return found
 
 

@@ -3,14 +3,20 @@ through only the middleware that applies to it (pages, browser-session API calls
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.module_loading import import_string
+
+from safeguard.core import due
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -91,4 +97,42 @@ class RequestRouteMiddleware:
             # As the session middleware would: the answer depends on cookies too.
             patch_vary_headers(response, ("Cookie",))
         response["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY
+        return response
+
+
+# A statement that changes a record: an insert, update or delete of any table but the audit log's, the
+# sessions' and the sign-in throttle's (which a page that only reads may write).
+_WRITE = re.compile(r'\s*(?:(?:INSERT|REPLACE)(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+_NOT_RECORDS = ("audit_", "django_session", "axes_")
+DUE_STAMP = "_safeguard_due_stamp"
+
+
+def writes_records(sql: str) -> bool:
+    found = _WRITE.match(sql)
+    return found is not None and not found.group(1).lower().startswith(_NOT_RECORDS)
+
+
+class DueStampMiddleware:
+    """Signed-in requests: due-item answers kept from this user's earlier pages may be shown
+    (core.due.kept_answers) under a stamp kept in the session, and a request that writes any record
+    gives the session a new stamp, so the user's next page works everything out afresh, whichever
+    worker serves it. Other users' writes show within settings.DUE_KEPT_SECONDS."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        wrote = False
+
+        def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            nonlocal wrote
+            wrote = wrote or writes_records(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(watch), due.kept_answers(request.session.get(DUE_STAMP, "")):
+            response = self.get_response(request)
+        if wrote and request.user.is_authenticated:  # not after signing out: no session to mark
+            request.session[DUE_STAMP] = uuid.uuid4().hex
         return response

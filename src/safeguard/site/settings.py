@@ -47,6 +47,9 @@ AUDIT_CHAIN_KEYS = env.str("AUDIT_CHAIN_KEYS", default=DEV_AUDIT_CHAIN_KEYS)
 AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(
     BASE_DIR / "var" / ("test-audit-checkpoints" if SAFEGUARD_ENV == "test" else "audit-checkpoints"))))
 AUDIT_CHECKPOINT_EVERY = env.int("AUDIT_CHECKPOINT_EVERY", default=0 if SAFEGUARD_ENV == "test" else 10_000)
+# A dashboard's due-item answers are kept this long for the same user, until they write something
+# (core.due.kept_answers; 0: always asked afresh, as in the tests but those of the kept answers).
+DUE_KEPT_SECONDS = env.int("DUE_KEPT_SECONDS", default=0 if SAFEGUARD_ENV == "test" else 30)
 # The prevention service's own HMAC keys (`id:base64key,...`, newest first), used for nothing else:
 # the keyed hashes of help-seekers' reference codes and of the rate-limit counters (docs/prevention.md).
 PREVENTION_KEYS = env.str("PREVENTION_KEYS", default=DEV_PREVENTION_KEYS)
@@ -143,6 +146,8 @@ SESSION_MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "safeguard.accounts.middleware.SessionLifetimeMiddleware",
     "safeguard.accounts.middleware.ActorMiddleware",
+    # A stamp of the user's own writes, so a kept due-item answer is never older than them (core.due).
+    "safeguard.core.middleware.DueStampMiddleware",
 ]
 # Pages only: the JSON API under /api/v1/ gets a fixed Content-Security-Policy instead.
 PAGE_MIDDLEWARE = [
