@@ -97,6 +97,22 @@ def test_page_numbers_still_work_and_a_bad_cursor_names_the_field(world, token_c
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "cursor"
 
 
+def test_pages_by_number_are_the_list_in_name_order_with_ties_on_names_split_by_id(world, token_client):
+    _add(world, 60)  # 11 family names and 7 given names: many people share both
+    client = token_client("prob_prac")
+    expected = list(
+        Person.objects.filter(agency_links__agency=world.agencies["probation"], agency_links__ended_on__isnull=True)
+        .order_by("family_name_key", "given_name_key", "id")
+        .values_list("reference", flat=True)
+    )
+    pages = [client.get("/api/v1/persons", {"page": n}).json() for n in (1, 2, 3)]
+    assert [p["page"] for p in pages] == [1, 2, 3]
+    assert [r["reference"] for p in pages for r in p["results"]] == expected
+    assert (pages[1]["previous"] is not None, pages[2]["next"]) == (True, None)
+    after = client.get("/api/v1/persons", {"cursor": pages[1]["next"]}).json()
+    assert after["results"] == pages[2]["results"]
+
+
 def test_page_numbers_stop_where_the_count_does(world, token_client):
     client = token_client("prob_prac")
     last = client.get("/api/v1/persons", {"page": selectors.MAX_PAGE_NUMBER})

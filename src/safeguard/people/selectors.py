@@ -202,6 +202,22 @@ def _keyset(persons: QuerySet[Person], position: Cursor | None) -> tuple[list[Pe
     return list(reversed(rows[:PAGE_SIZE])), len(rows) > PAGE_SIZE, True
 
 
+def _numbered(persons: QuerySet[Person], number: int) -> tuple[list[Person], bool]:
+    """Page `number` by its position: (rows, has_more). The skipped rows are stepped over in the
+    name-order index alone (the sort key of the row before the page, no row read and no join), then the
+    page is read from there as a keyset page."""
+    if number <= 1:
+        rows, _, has_more = _keyset(persons, None)
+        return rows, has_more
+    skip = (number - 1) * PAGE_SIZE - 1
+    found = list(persons.order_by(*ORDER).values_list(*ORDER)[skip : skip + 1])  # values: no join
+    if not found:
+        return [], False
+    family, given, pk = found[0]
+    rows, _, has_more = _keyset(persons, Cursor(True, family, given, pk))
+    return rows, has_more
+
+
 def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str = "") -> PersonPage:
     """One page of the persons the actor's agency holds, optionally searched; writes one `person.search` event.
 
@@ -234,13 +250,11 @@ def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str =
                 raise ValidationError({"page": [ValidationError(message, code="page_too_deep")]})
             pages = max(1, math.ceil(count / PAGE_SIZE))
             number = min(page, pages) if exact else page
-            offset = (number - 1) * PAGE_SIZE
-            rows = list(persons.order_by(*ORDER)[offset : offset + PAGE_SIZE + 1])
+            rows, has_more = _numbered(persons, number)
             if not rows and not exact:  # beyond the end of a list longer than the count shows
                 number = 1
-                rows = list(persons.order_by(*ORDER)[: PAGE_SIZE + 1])
-            has_before, has_more = number > 1, len(rows) > PAGE_SIZE
-            rows = rows[:PAGE_SIZE]
+                rows, _, has_more = _keyset(persons, None)
+            has_before = number > 1
         result = PersonPage(
             object_list=rows,
             count=count,
