@@ -88,6 +88,19 @@ def test_answers_are_kept_for_one_user_in_one_membership(world, visits, client):
     assert visits.calls == 2
 
 
+@override_settings(DUE_KEPT_SECONDS=30)
+def test_a_new_role_works_everything_out_afresh_even_before_any_write(world, visits, client):
+    visits.dates = {"PTEST001": today()}
+    sign_in(client, world.users["prob_prac"])
+    page_of(client, "core:dashboard")
+    membership = world.memberships["prob_prac"]
+    membership.role = "supervisor"  # as accounts.services does, which also renews the security stamp
+    membership.save(update_fields=["role"])
+    sign_in(client, world.users["prob_prac"])
+    page_of(client, "core:dashboard")
+    assert visits.calls == 2
+
+
 @override_settings(DUE_KEPT_SECONDS=0)
 def test_nothing_is_kept_when_the_setting_is_zero(world, visits, client):
     visits.dates = {"PTEST001": today()}

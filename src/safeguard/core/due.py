@@ -175,8 +175,10 @@ class _Kept:
 def _kept_key(provide: Callable[[DueQuery], list[DueItem]], query: DueQuery, stamp: str) -> str:
     actor = query.actor
     name = getattr(provide, "__qualname__", type(provide).__qualname__)  # a function, or a callable object
-    parts = (f"{provide.__module__}.{name}", actor.membership.pk, actor.user.pk,
-             query.today.isoformat(), query.team, query.owner_id, stamp)  # fmt: skip
+    # The role and the user's security stamp (which any change of their permissions renews): an answer
+    # worked out under one role is never shown under another, even in a session that has written nothing.
+    parts = (f"{provide.__module__}.{name}", actor.membership.pk, actor.membership.role, actor.user.pk,
+             actor.user.security_stamp, query.today.isoformat(), query.team, query.owner_id, stamp)  # fmt: skip
     return "core.due:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
