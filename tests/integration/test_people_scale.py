@@ -185,3 +185,92 @@ def test_the_list_reads_outside_any_transaction_and_audits_after(world, monkeypa
 def test_a_person_another_agency_holds_answers_404(client, world):
     sign_in(client, world.users["treat_prac"])
     assert client.get(reverse("people:detail", kwargs={"pk": world.persons["police"].pk})).status_code == 404
+
+
+# --- where pages by number begin, kept for a short while (settings.PAGE_STARTS_KEPT_SECONDS) ----------
+
+
+@pytest.fixture
+def kept_starts(settings):
+    from django.core.cache import cache
+
+    settings.PAGE_STARTS_KEPT_SECONDS = 30
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _in_order(world) -> list[str]:
+    return list(
+        Person.objects.filter(agency_links__agency=world.agencies["probation"], agency_links__ended_on__isnull=True)
+        .order_by("family_name_key", "given_name_key", "id")
+        .values_list("reference", flat=True)
+    )
+
+
+def _page(actor: Actor, number: int) -> tuple[list[str], int]:
+    """The references on page `number` and the queries that read the list (not the audit write)."""
+    with CaptureQueriesContext(connection) as captured:
+        page = selectors.person_search(actor=actor, page=number)
+    reads = [q for q in captured.captured_queries if "people_person" in q["sql"] and "INSERT" not in q["sql"]]
+    return [p.reference for p in page.object_list], len(reads)
+
+
+def test_kept_page_starts_give_the_same_pages_as_stepping_over_the_index(world, kept_starts, settings):
+    _add(world, 130)
+    expected = _in_order(world)
+    actor = _actor(world)
+    kept = [_page(actor, n)[0] for n in (4, 2, 6, 3, 5)]
+    settings.PAGE_STARTS_KEPT_SECONDS = 0
+    afresh = [_page(actor, n)[0] for n in (4, 2, 6, 3, 5)]
+    assert kept == afresh
+    size = selectors.PAGE_SIZE
+    assert kept[0] == expected[3 * size : 4 * size] and kept[2] == expected[5 * size :]
+
+
+def test_a_page_already_passed_reads_only_the_page_and_a_deeper_one_reads_on(world, kept_starts):
+    _add(world, 130)
+    actor = _actor(world)
+    _, cold = _page(actor, 4)
+    _, again = _page(actor, 3)
+    _, on = _page(actor, 5)
+    assert again == cold - 1  # the page starts are not read again
+    assert on == cold  # one read of the ends from page 4 on
+
+
+def test_past_the_end_the_list_is_known_to_end_and_not_read_again(world, kept_starts):
+    _add(world, 30)
+    actor = _actor(world)
+    total = len(_in_order(world))
+    beyond = total // selectors.PAGE_SIZE + 3
+    page = selectors.person_search(actor=actor, page=beyond)
+    assert page.number == max(1, -(-total // selectors.PAGE_SIZE))  # the count is exact: the last page
+    assert _page(actor, beyond - 1)[1] == _page(actor, beyond - 1)[1]
+
+
+def test_page_starts_are_kept_for_one_user_and_search_and_not_past_their_own_write(world, kept_starts):
+    from safeguard.core import due
+
+    _add(world, 300)
+    actor = _actor(world)
+    with due.kept_answers("before"):
+        _, cold = _page(actor, 3)
+        assert _page(actor, 3)[1] == cold - 1
+    with due.kept_answers("after-a-write"):
+        assert _page(actor, 3)[1] == cold
+    assert _page(_actor(world, "prob_sup"), 3)[1] == cold  # another user of the same agency
+    # A search has its own page starts: those of the whole list would begin its page 2 far too early.
+    _page(actor, 2)
+    searched = [r for r in _in_order(world) if r in set(
+        Person.objects.filter(family_name="Scaleton10").values_list("reference", flat=True))]  # fmt: skip
+    page = selectors.person_search(actor=actor, query="scaleton1", page=2)
+    assert [p.reference for p in page.object_list] == searched[selectors.PAGE_SIZE : 2 * selectors.PAGE_SIZE]
+
+
+def test_page_starts_are_read_afresh_once_their_time_is_up(world, kept_starts, monkeypatch):
+    _add(world, 80)
+    actor = _actor(world)
+    _, cold = _page(actor, 3)
+    now = selectors.time.time()
+    monkeypatch.setattr(selectors.time, "time", lambda: now + 31)
+    assert _page(actor, 3)[1] == cold

@@ -164,6 +164,12 @@ def kept_answers(stamp: str) -> Iterator[None]:
         _page_stamp.reset(token)
 
 
+def own_writes_stamp() -> str | None:
+    """The stamp of the signed-in user's own writes while their page is drawn (it changes with each of
+    them); None outside a signed-in page. For other short-lived answers kept for one user."""
+    return _page_stamp.get()
+
+
 @dataclass(frozen=True)
 class _Kept:
     limit: int

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import math
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -24,6 +27,7 @@ from safeguard import policy
 from safeguard.audit import selectors as audit_selectors
 from safeguard.audit.models import AuditEvent, Outcome
 from safeguard.audit.services import record_event
+from safeguard.core import due
 from safeguard.core.keyset import RowAfter
 from safeguard.people.models import Person, PersonAgencyLink
 from safeguard.people.validators import PNC_PATTERN, normalise_pnc
@@ -202,20 +206,70 @@ def _keyset(persons: QuerySet[Person], position: Cursor | None) -> tuple[list[Pe
     return list(reversed(rows[:PAGE_SIZE])), len(rows) > PAGE_SIZE, True
 
 
-def _numbered(persons: QuerySet[Person], number: int) -> tuple[list[Person], bool]:
-    """Page `number` by its position: (rows, has_more). The skipped rows are stepped over in the
-    name-order index alone (the sort key of the row before the page, no row read and no join), then the
-    page is read from there as a keyset page."""
+def _numbered(actor: Actor, persons: QuerySet[Person], query: str, number: int) -> tuple[list[Person], bool]:
+    """Page `number` by its position: (rows, has_more). It is read as a keyset page after the last row
+    of the page before (`_page_start`)."""
     if number <= 1:
         rows, _, has_more = _keyset(persons, None)
         return rows, has_more
-    skip = (number - 1) * PAGE_SIZE - 1
-    found = list(persons.order_by(*ORDER).values_list(*ORDER)[skip : skip + 1])  # values: no join
-    if not found:
+    start = _page_start(actor, persons, query, number)
+    if start is None:
         return [], False
-    family, given, pk = found[0]
+    family, given, pk = start
     rows, _, has_more = _keyset(persons, Cursor(True, family, given, pk))
     return rows, has_more
+
+
+@dataclass(frozen=True)
+class _Starts:
+    """Where pages begin: `ends[k]` is the sort key of the last row of page k + 1; `complete` when the
+    list ended before the next page; `made` is when the first of them was read (time.time())."""
+
+    ends: tuple[tuple[str, str, uuid.UUID], ...]
+    complete: bool
+    made: float
+
+
+def _starts_key(actor: Actor, query: str) -> str:
+    # The role and the security stamp as in core.due: a list worked out under one role or set of
+    # permissions is never used under another; the stamp of the user's own writes on signed-in pages.
+    parts = (actor.membership.pk, actor.membership.role, actor.user.pk, actor.user.security_stamp, query,
+             due.own_writes_stamp())  # fmt: skip
+    return "people:page-starts:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _page_start(
+    actor: Actor, persons: QuerySet[Person], query: str, number: int
+) -> tuple[str, str, uuid.UUID] | None:
+    """The sort key of the last row before page `number` (None past the end of the list).
+
+    The sort keys are read from the name-order index alone (no row read, no join). Where pages end is
+    kept for settings.PAGE_STARTS_KEPT_SECONDS for the same user and query (never past the user's own
+    write on a signed-in page), so paging on, or asking the same page again, reads only the page; a
+    deeper page reads on from the deepest end already known. Pages by number are positions in a list
+    that others may be changing: within that time a page may start a few rows early or late, as an
+    OFFSET would between two requests; a cursor is exact."""
+    seconds = settings.PAGE_STARTS_KEPT_SECONDS
+    ordered = persons.order_by(*ORDER).values_list(*ORDER)  # values: no join
+    if not seconds:
+        skip = (number - 1) * PAGE_SIZE - 1
+        found = list(ordered[skip : skip + 1])
+        return found[0] if found else None
+    key = _starts_key(actor, query)
+    kept, now = cache.get(key), time.time()
+    starts = kept if isinstance(kept, _Starts) and now - kept.made < seconds else _Starts((), False, now)
+    if len(starts.ends) < number - 1 and not starts.complete:
+        more = ordered
+        if starts.ends:
+            more = more.filter(RowAfter(ORDER, starts.ends[-1], after=True))
+        wanted = (number - 1 - len(starts.ends)) * PAGE_SIZE
+        keys = list(more[:wanted])
+        ends = starts.ends + tuple(keys[PAGE_SIZE - 1 :: PAGE_SIZE])
+        starts = _Starts(ends, len(keys) < wanted, starts.made)
+        left = seconds - (now - starts.made)
+        if left > 0:
+            cache.set(key, starts, left)
+    return starts.ends[number - 2] if len(starts.ends) >= number - 1 else None
 
 
 def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str = "") -> PersonPage:
@@ -223,8 +277,8 @@ def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str =
 
     A query that is a reference or PNC number is looked up exactly first; otherwise each of its first four
     words is a prefix of the family or given name (lower case, indexed). Pages follow a cursor (keyset: the
-    same cost on any page) or, for old links, a page number up to MAX_PAGE_NUMBER (an OFFSET of at most
-    COUNT_LIMIT rows). An invalid cursor or a deeper page number raises ValidationError naming the field.
+    same cost on any page) or, for old links, a page number up to MAX_PAGE_NUMBER (a step over at most
+    COUNT_LIMIT index entries, whose page ends are then kept for a while: `_page_start`). An invalid cursor or a deeper page number raises ValidationError naming the field.
     """
     if not policy.allows(actor, Action.PERSON_VIEW):
         raise PermissionDenied
@@ -250,7 +304,7 @@ def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str =
                 raise ValidationError({"page": [ValidationError(message, code="page_too_deep")]})
             pages = max(1, math.ceil(count / PAGE_SIZE))
             number = min(page, pages) if exact else page
-            rows, has_more = _numbered(persons, number)
+            rows, has_more = _numbered(actor, persons, query, number)
             if not rows and not exact:  # beyond the end of a list longer than the count shows
                 number = 1
                 rows, _, has_more = _keyset(persons, None)
