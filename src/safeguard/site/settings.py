@@ -190,11 +190,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding: psycopg sends parameters apart from the statement, so PostgreSQL can prepare the
-    # statements a connection repeats and plan them once (docs/decisions/0026).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "server_side_binding", env.bool("PG_SERVER_SIDE_BINDING", default=True)
-    )
+    # Server-side binding: psycopg sends parameters apart from the statement, and a statement a connection
+    # has run PG_PREPARE_THRESHOLD times is prepared, planned once for that connection (0: never; ADR 0026).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("server_side_binding", env.bool("PG_SERVER_SIDE_BINDING", default=True))
+    if options["server_side_binding"]:
+        options.setdefault("prepare_threshold", env.int("PG_PREPARE_THRESHOLD", default=5) or None)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
