@@ -203,7 +203,7 @@ def measure_in_process(world: World, size: int, seconds: float) -> dict[str, dic
         "auditor": _session_client(world.auditor),
     }
     forget = None
-    starts_key = getattr(selectors, "_starts_key", None)
+    starts_key = getattr(selectors, "_ends_key", None)
     if starts_key is not None:  # where the officer's list's pages end, as the API keeps it (ADR 0027)
         from django.core.cache import cache
 

@@ -187,14 +187,14 @@ def test_a_person_another_agency_holds_answers_404(client, world):
     assert client.get(reverse("people:detail", kwargs={"pk": world.persons["police"].pk})).status_code == 404
 
 
-# --- where pages by number begin, kept for a short while (settings.PAGE_STARTS_KEPT_SECONDS) ----------
+# --- where pages by number begin, kept for a short while (settings.PAGE_ENDS_KEPT_SECONDS) ----------
 
 
 @pytest.fixture
-def kept_starts(settings):
+def kept_ends(settings):
     from django.core.cache import cache
 
-    settings.PAGE_STARTS_KEPT_SECONDS = 30
+    settings.PAGE_ENDS_KEPT_SECONDS = 30
     cache.clear()
     yield
     cache.clear()
@@ -208,58 +208,68 @@ def _in_order(world) -> list[str]:
     )
 
 
-def _page(actor: Actor, number: int) -> tuple[list[str], int]:
+def _page(actor: Actor, number: int) -> tuple[list[str], list[str]]:
     """The references on page `number` and the queries that read the list (not the audit write)."""
     with CaptureQueriesContext(connection) as captured:
         page = selectors.person_search(actor=actor, page=number)
-    reads = [q for q in captured.captured_queries if "people_person" in q["sql"] and "INSERT" not in q["sql"]]
-    return [p.reference for p in page.object_list], len(reads)
+    reads = [q["sql"] for q in captured.captured_queries if "people_person" in q["sql"] and "INSERT" not in q["sql"]]
+    return [p.reference for p in page.object_list], reads
 
 
-def test_kept_page_starts_give_the_same_pages_as_stepping_over_the_index(world, kept_starts, settings):
+def _steps(reads: list[str]) -> list[str]:
+    """The OFFSET of each step over the index among a page's reads."""
+    return [sql[sql.index("OFFSET") :].split()[1] for sql in reads if "OFFSET" in sql]
+
+
+def test_kept_page_ends_give_the_same_pages_as_stepping_over_the_index(world, kept_ends, settings):
     _add(world, 130)
     expected = _in_order(world)
-    actor = _actor(world)
-    kept = [_page(actor, n)[0] for n in (4, 2, 6, 3, 5)]
-    settings.PAGE_STARTS_KEPT_SECONDS = 0
-    afresh = [_page(actor, n)[0] for n in (4, 2, 6, 3, 5)]
+    order = (4, 2, 6, 3, 5, 1, 6, 2)
+    kept = [_page(_actor(world), n)[0] for n in order]
+    settings.PAGE_ENDS_KEPT_SECONDS = 0
+    afresh = [_page(_actor(world), n)[0] for n in order]
     assert kept == afresh
     size = selectors.PAGE_SIZE
     assert kept[0] == expected[3 * size : 4 * size] and kept[2] == expected[5 * size :]
 
 
-def test_a_page_already_passed_reads_only_the_page_and_a_deeper_one_reads_on(world, kept_starts):
-    _add(world, 130)
+def test_a_page_asked_again_or_the_next_reads_only_its_rows_and_others_step_from_the_nearest_end(world, kept_ends):
+    _add(world, 200)
     actor = _actor(world)
-    _, cold = _page(actor, 4)
-    _, again = _page(actor, 3)
-    _, on = _page(actor, 5)
-    assert again == cold - 1  # the page starts are not read again
-    assert on == cold  # one read of the ends from page 4 on
+    cold = _page(actor, 6)[1]
+    assert _steps(cold) == ["124"]  # five pages of 25, to the last row of page 5
+    again = _page(actor, 6)[1]
+    assert _steps(again) == [] and len(again) == len(cold) - 1
+    assert _steps(_page(actor, 7)[1]) == []
+    rows, reads = _page(actor, 5)
+    assert _steps(reads) == ["24"]  # back over page 5 from its last row
+    assert rows == _in_order(world)[4 * selectors.PAGE_SIZE : 5 * selectors.PAGE_SIZE]
+    assert _steps(_page(actor, 3)[1]) == ["49"]  # from the start: 2 pages, not 2 back from page 4
+    assert _steps(_page(actor, 8)[1]) == []  # page 7 was full: its end is known
 
 
-def test_past_the_end_the_list_is_known_to_end_and_not_read_again(world, kept_starts):
+def test_past_the_end_a_list_longer_than_its_count_is_known_to_end(world, kept_ends, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 10)  # the count is not exact: a page number is not capped
     _add(world, 30)
     actor = _actor(world)
-    total = len(_in_order(world))
-    beyond = total // selectors.PAGE_SIZE + 3
-    page = selectors.person_search(actor=actor, page=beyond)
-    assert page.number == max(1, -(-total // selectors.PAGE_SIZE))  # the count is exact: the last page
-    assert _page(actor, beyond - 1)[1] == _page(actor, beyond - 1)[1]
+    rows, cold = _page(actor, 9)
+    assert rows == _in_order(world)[: selectors.PAGE_SIZE]  # past the end: the first page, as before
+    assert len(_steps(cold)) == 1
+    assert _steps(_page(actor, 12)[1]) == []  # known to be past the end: no step
 
 
-def test_page_starts_are_kept_for_one_user_and_search_and_not_past_their_own_write(world, kept_starts):
+def test_page_ends_are_kept_for_one_user_and_search_and_not_past_their_own_write(world, kept_ends):
     from safeguard.core import due
 
     _add(world, 300)
     actor = _actor(world)
     with due.kept_answers("before"):
-        _, cold = _page(actor, 3)
-        assert _page(actor, 3)[1] == cold - 1
+        assert _steps(_page(actor, 3)[1]) == ["49"]
+        assert _steps(_page(actor, 3)[1]) == []
     with due.kept_answers("after-a-write"):
-        assert _page(actor, 3)[1] == cold
-    assert _page(_actor(world, "prob_sup"), 3)[1] == cold  # another user of the same agency
-    # A search has its own page starts: those of the whole list would begin its page 2 far too early.
+        assert _steps(_page(actor, 3)[1]) == ["49"]
+    assert _steps(_page(_actor(world, "prob_sup"), 3)[1]) == ["49"]  # another user of the same agency
+    # A search has its own page ends: those of the whole list would begin its page 2 far too early.
     _page(actor, 2)
     searched = [r for r in _in_order(world) if r in set(
         Person.objects.filter(family_name="Scaleton10").values_list("reference", flat=True))]  # fmt: skip
@@ -267,10 +277,10 @@ def test_page_starts_are_kept_for_one_user_and_search_and_not_past_their_own_wri
     assert [p.reference for p in page.object_list] == searched[selectors.PAGE_SIZE : 2 * selectors.PAGE_SIZE]
 
 
-def test_page_starts_are_read_afresh_once_their_time_is_up(world, kept_starts, monkeypatch):
+def test_page_ends_are_read_afresh_once_their_time_is_up(world, kept_ends, monkeypatch):
     _add(world, 80)
     actor = _actor(world)
-    _, cold = _page(actor, 3)
+    assert _steps(_page(actor, 3)[1]) == ["49"]
     now = selectors.time.time()
     monkeypatch.setattr(selectors.time, "time", lambda: now + 31)
-    assert _page(actor, 3)[1] == cold
+    assert _steps(_page(actor, 3)[1]) == ["49"]

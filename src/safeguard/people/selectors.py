@@ -206,70 +206,78 @@ def _keyset(persons: QuerySet[Person], position: Cursor | None) -> tuple[list[Pe
     return list(reversed(rows[:PAGE_SIZE])), len(rows) > PAGE_SIZE, True
 
 
-def _numbered(actor: Actor, persons: QuerySet[Person], query: str, number: int) -> tuple[list[Person], bool]:
-    """Page `number` by its position: (rows, has_more). It is read as a keyset page after the last row
-    of the page before (`_page_start`)."""
-    if number <= 1:
-        rows, _, has_more = _keyset(persons, None)
-        return rows, has_more
-    start = _page_start(actor, persons, query, number)
-    if start is None:
-        return [], False
-    family, given, pk = start
-    rows, _, has_more = _keyset(persons, Cursor(True, family, given, pk))
-    return rows, has_more
+Key = tuple[str, str, uuid.UUID]  # a row's place in ORDER: (family_name_key, given_name_key, id)
+
+
+def _key(person: Person) -> Key:
+    return (person.family_name_key, person.given_name_key, person.pk)
 
 
 @dataclass(frozen=True)
-class _Starts:
-    """Where pages begin: `ends[k]` is the sort key of the last row of page k + 1; `complete` when the
-    list ended before the next page; `made` is when the first of them was read (time.time())."""
+class _Ends:
+    """Where the pages of one list end, as far as known: `at[k]` is the key of the last row of page k;
+    `past` the first page known to lie past the end of the list; `made` when the first was read."""
 
-    ends: tuple[tuple[str, str, uuid.UUID], ...]
-    complete: bool
+    at: dict[int, Key]
+    past: int | None
     made: float
 
 
-def _starts_key(actor: Actor, query: str) -> str:
-    # The role and the security stamp as in core.due: a list worked out under one role or set of
-    # permissions is never used under another; the stamp of the user's own writes on signed-in pages.
+def _ends_key(actor: Actor, query: str) -> str:
+    # The role and the security stamp as in core.due: ends worked out under one role or set of permissions
+    # are never used under another; and, on a signed-in page, the stamp of the user's own writes.
     parts = (actor.membership.pk, actor.membership.role, actor.user.pk, actor.user.security_stamp, query,
              due.own_writes_stamp())  # fmt: skip
-    return "people:page-starts:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return "people:page-ends:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _page_start(
-    actor: Actor, persons: QuerySet[Person], query: str, number: int
-) -> tuple[str, str, uuid.UUID] | None:
-    """The sort key of the last row before page `number` (None past the end of the list).
+def _step(persons: QuerySet[Person], at: dict[int, Key], page: int) -> Key | None:
+    """The key of the last row of `page` (None past the end of the list), stepped over in the name-order
+    index alone (sort keys only: no row read, no join) from the nearest known end, or from the start."""
+    nearest = min((0, *at), key=lambda k: (abs(k - page), k))
+    forward = nearest < page
+    ordered = persons.order_by(*(ORDER if forward else (f"-{f}" for f in ORDER)))
+    if nearest:
+        ordered = ordered.filter(RowAfter(ORDER, at[nearest], after=forward))
+    skip = abs(page - nearest) * PAGE_SIZE - 1
+    found = list(ordered.values_list(*ORDER)[skip : skip + 1])
+    return found[0] if found else None
 
-    The sort keys are read from the name-order index alone (no row read, no join). Where pages end is
-    kept for settings.PAGE_STARTS_KEPT_SECONDS for the same user and query (never past the user's own
-    write on a signed-in page), so paging on, or asking the same page again, reads only the page; a
-    deeper page reads on from the deepest end already known. Pages by number are positions in a list
-    that others may be changing: within that time a page may start a few rows early or late, as an
-    OFFSET would between two requests; a cursor is exact."""
-    seconds = settings.PAGE_STARTS_KEPT_SECONDS
-    ordered = persons.order_by(*ORDER).values_list(*ORDER)  # values: no join
-    if not seconds:
-        skip = (number - 1) * PAGE_SIZE - 1
-        found = list(ordered[skip : skip + 1])
-        return found[0] if found else None
-    key = _starts_key(actor, query)
-    kept, now = cache.get(key), time.time()
-    starts = kept if isinstance(kept, _Starts) and now - kept.made < seconds else _Starts((), False, now)
-    if len(starts.ends) < number - 1 and not starts.complete:
-        more = ordered
-        if starts.ends:
-            more = more.filter(RowAfter(ORDER, starts.ends[-1], after=True))
-        wanted = (number - 1 - len(starts.ends)) * PAGE_SIZE
-        keys = list(more[:wanted])
-        ends = starts.ends + tuple(keys[PAGE_SIZE - 1 :: PAGE_SIZE])
-        starts = _Starts(ends, len(keys) < wanted, starts.made)
-        left = seconds - (now - starts.made)
-        if left > 0:
-            cache.set(key, starts, left)
-    return starts.ends[number - 2] if len(starts.ends) >= number - 1 else None
+
+def _numbered(actor: Actor, persons: QuerySet[Person], query: str, number: int) -> tuple[list[Person], bool]:
+    """Page `number` by its position: (rows, has_more), read as a keyset page after the last row of the
+    page before.
+
+    Where pages end is kept for settings.PAGE_ENDS_KEPT_SECONDS for the same user and search (never
+    past the user's own write on a signed-in page), so the same page again, or the next one, reads only
+    its rows; any other page steps over the index from the nearest end known, so the page before steps
+    over 25 entries. The time runs from the first read. Pages by number are positions in a list others may be changing:
+    within that time a page may start a few rows early or late, as an OFFSET would between two
+    requests; a cursor is exact (ADR 0027)."""
+    seconds = settings.PAGE_ENDS_KEPT_SECONDS
+    key, now = _ends_key(actor, query), time.time()
+    kept = cache.get(key) if seconds else None
+    ends = kept if isinstance(kept, _Ends) and now - kept.made < seconds else _Ends({}, None, now)
+    if ends.past is not None and number >= ends.past:
+        return [], False
+    at, past = dict(ends.at), ends.past
+    start = None if number <= 1 else at.get(number - 1) or _step(persons, at, number - 1)
+    rows: list[Person] = []
+    has_more = False
+    if number > 1 and start is None:
+        past = number
+    else:
+        rows, _, has_more = _keyset(persons, Cursor(True, *start) if start else None)
+        if start:
+            at[number - 1] = start
+        if len(rows) == PAGE_SIZE:
+            at[number] = _key(rows[-1])
+        if not rows:
+            past = number
+    left = seconds - (now - ends.made)
+    if seconds and left > 0 and (at != ends.at or past != ends.past):
+        cache.set(key, _Ends(at, past, ends.made), left)
+    return rows, has_more
 
 
 def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str = "") -> PersonPage:
@@ -278,7 +286,7 @@ def person_search(*, actor: Actor, query: str = "", page: int = 1, cursor: str =
     A query that is a reference or PNC number is looked up exactly first; otherwise each of its first four
     words is a prefix of the family or given name (lower case, indexed). Pages follow a cursor (keyset: the
     same cost on any page) or, for old links, a page number up to MAX_PAGE_NUMBER (a step over at most
-    COUNT_LIMIT index entries, whose page ends are then kept for a while: `_page_start`). An invalid cursor or a deeper page number raises ValidationError naming the field.
+    COUNT_LIMIT index entries, whose page ends are then kept for a while: `_numbered`). An invalid cursor or a deeper page number raises ValidationError naming the field.
     """
     if not policy.allows(actor, Action.PERSON_VIEW):
         raise PermissionDenied

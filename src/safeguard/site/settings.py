@@ -50,9 +50,9 @@ AUDIT_CHECKPOINT_EVERY = env.int("AUDIT_CHECKPOINT_EVERY", default=0 if SAFEGUAR
 # A dashboard's due-item answers are kept this long for the same user, until they write something
 # (core.due.kept_answers; 0: always asked afresh, as in the tests but those of the kept answers).
 DUE_KEPT_SECONDS = env.int("DUE_KEPT_SECONDS", default=0 if SAFEGUARD_ENV == "test" else 30)
-# Where a person list's pages begin is kept this long for pages asked for by number, for the same user
-# and search (people.selectors._page_start; 0: stepped over in the index afresh, as in the tests but its own).
-PAGE_STARTS_KEPT_SECONDS = env.int("PAGE_STARTS_KEPT_SECONDS", default=0 if SAFEGUARD_ENV == "test" else 30)
+# Where a person list's pages end is kept this long for pages asked for by number, for the same user and
+# search (people.selectors._numbered, ADR 0027; 0: stepped over afresh each time, as in the tests but its own).
+PAGE_ENDS_KEPT_SECONDS = env.int("PAGE_ENDS_KEPT_SECONDS", default=0 if SAFEGUARD_ENV == "test" else 30)
 # The prevention service's own HMAC keys (`id:base64key,...`, newest first), used for nothing else:
 # the keyed hashes of help-seekers' reference codes and of the rate-limit counters (docs/prevention.md).
 PREVENTION_KEYS = env.str("PREVENTION_KEYS", default=DEV_PREVENTION_KEYS)
