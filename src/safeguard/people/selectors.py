@@ -163,8 +163,9 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def _prefix(field: str, word: str) -> Q:
-    """`field` starts with `word`. PostgreSQL: LIKE, served by the trigram index (migration 0003) in any
-    collation. SQLite: an index range on the key (BINARY order), with LIKE as a check."""
+    """`field` starts with `word`. PostgreSQL: LIKE, served as an index range by the `varchar_pattern_ops`
+    B-tree (migration 0005) in any collation. SQLite: an index range on the key (BINARY order), with LIKE
+    as a check."""
     if connection.vendor == "postgresql":
         return Q(**{f"{field}__startswith": word})
     successor = word[:-1] + chr(ord(word[-1]) + 1) if ord(word[-1]) < 0x10FFFF else word + "\U0010ffff"
