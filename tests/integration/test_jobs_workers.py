@@ -54,6 +54,9 @@ class SharedDatabase:
             connection.ensure_connection()
             target = sqlite3.connect(self.file)
             connection.connection.backup(target)
+            # In WAL mode already, as `migrate` leaves a real database before any worker starts: two workers
+            # each turning a rollback-journal file into WAL at once can deadlock, and one gets "locked".
+            target.execute("PRAGMA journal_mode=WAL")
             target.close()
 
     def collect(self) -> None:
